@@ -1,0 +1,30 @@
+{#- Who is credited with each won deal, and with what share: the valid split rows, else the owner 100%. -#}
+with
+
+won_deals as (
+    select deal_id, owner_id
+    from {{ ref('int_deals_checked') }}
+    where rejection_reason is null and status = 'won'
+),
+
+valid_splits as (
+    select deal_id, user_id, split_percent
+    from {{ ref('int_deal_splits_checked') }}
+    where rejection_reason is null
+),
+
+split_shares as (
+    select won_deals.deal_id, valid_splits.user_id, valid_splits.split_percent / 100.0 as credit_share
+    from won_deals
+    inner join valid_splits on valid_splits.deal_id = won_deals.deal_id
+),
+
+owner_shares as (
+    select won_deals.deal_id, won_deals.owner_id as user_id, 1.0 as credit_share
+    from won_deals
+    where not exists (select 1 from valid_splits where valid_splits.deal_id = won_deals.deal_id)
+)
+
+select * from split_shares
+union all
+select * from owner_shares

@@ -1,0 +1,126 @@
+{{ config(materialized='table') }}
+{#- What every team and the company earn on each day of each context, weighted and in the scope's own
+    currency. A credit counts for the team its user belonged to on the credit's date, times the user's
+    quota weight and the membership weight; it then climbs the tree with the team path weights. Credits
+    of a user without a team that day go straight to the company. -#}
+with
+
+member_credits as (
+    select
+        credits.user_id,
+        credits.credit_date,
+        credits.metric_type,
+        credits.metric_field,
+        credits.currency,
+        credits.credit_value * coalesce(memberships.membership_weight, 1.0) as credit_value,
+        memberships.team_id
+    from {{ ref('int_credits_daily') }} as credits
+    left join {{ ref('int_memberships_effective') }} as memberships
+        on memberships.user_id = credits.user_id
+        and credits.credit_date >= memberships.valid_from
+        and credits.credit_date < memberships.valid_to
+),
+
+user_weights as (
+    select period_id, metric_type, metric_field, scope_id as user_id, weight
+    from {{ ref('int_scope_quotas') }}
+    where scope_type = 'individual'
+),
+
+direct_team_daily as (
+    select
+        context_days.period_id,
+        context_days.metric_type,
+        context_days.metric_field,
+        member_credits.team_id,
+        member_credits.credit_date,
+        member_credits.currency,
+        sum(member_credits.credit_value * coalesce(user_weights.weight, 1.0)) as credit_value
+    from member_credits
+    inner join {{ ref('int_context_days') }} as context_days
+        on context_days.metric_type = member_credits.metric_type
+        and context_days.metric_field is not distinct from member_credits.metric_field
+        and context_days.credit_date = member_credits.credit_date
+    left join user_weights
+        on user_weights.period_id = context_days.period_id
+        and user_weights.metric_type = context_days.metric_type
+        and user_weights.metric_field is not distinct from context_days.metric_field
+        and user_weights.user_id = member_credits.user_id
+    group by all
+),
+
+passed_up as (
+    select
+        direct_team_daily.period_id,
+        direct_team_daily.metric_type,
+        direct_team_daily.metric_field,
+        path_weights.receiver_scope_type as scope_type,
+        path_weights.receiver_team_id as team_id,
+        direct_team_daily.credit_date,
+        direct_team_daily.currency,
+        direct_team_daily.credit_value * path_weights.path_weight as credit_value
+    from direct_team_daily
+    inner join {{ ref('int_team_path_weights') }} as path_weights
+        on path_weights.period_id = direct_team_daily.period_id
+        and path_weights.metric_type = direct_team_daily.metric_type
+        and path_weights.metric_field is not distinct from direct_team_daily.metric_field
+        and path_weights.team_id = direct_team_daily.team_id
+
+    union all
+
+    select
+        period_id,
+        metric_type,
+        metric_field,
+        'company' as scope_type,
+        null as team_id,
+        credit_date,
+        currency,
+        credit_value
+    from direct_team_daily
+    where team_id is null
+),
+
+scope_currencies as (
+    select period_id, metric_type, metric_field, scope_type, scope_id, currency
+    from {{ ref('int_scope_quotas') }}
+    where scope_type in ('team', 'company')
+),
+
+converted as (
+    select
+        passed_up.period_id,
+        passed_up.metric_type,
+        passed_up.metric_field,
+        passed_up.scope_type,
+        passed_up.team_id,
+        passed_up.credit_date,
+        {{ convert_currency(
+            'passed_up.credit_value', 'passed_up.currency',
+            'coalesce(scope_currencies.currency, ' ~ reporting_currency() ~ ')',
+            'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as credit_value
+    from passed_up
+    left join scope_currencies
+        on scope_currencies.period_id = passed_up.period_id
+        and scope_currencies.metric_type = passed_up.metric_type
+        and scope_currencies.metric_field is not distinct from passed_up.metric_field
+        and scope_currencies.scope_type = passed_up.scope_type
+        and scope_currencies.scope_id is not distinct from passed_up.team_id
+    left join {{ ref('int_fx_rates_daily') }} as from_rate
+        on from_rate.currency = passed_up.currency
+        and from_rate.rate_date = passed_up.credit_date
+    left join {{ ref('int_fx_rates_daily') }} as to_rate
+        on to_rate.currency = coalesce(scope_currencies.currency, {{ reporting_currency() }})
+        and to_rate.rate_date = passed_up.credit_date
+)
+
+select
+    period_id,
+    metric_type,
+    metric_field,
+    scope_type,
+    team_id,
+    credit_date,
+    sum(credit_value) as daily_value
+from converted
+group by all

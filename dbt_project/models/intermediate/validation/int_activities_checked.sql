@@ -1,0 +1,35 @@
+with
+
+activities as (
+    select * from {{ ref('stg_crm__activities') }}
+),
+
+duplicate_verdicts as (
+    {{ duplicate_id_verdicts(ref('stg_crm__activities'), 'activity_id', 'updated_at') }}
+),
+
+valid_users as (
+    select user_id from {{ ref('int_users_checked') }} where rejection_reason is null
+),
+
+checked as (
+    select
+        activities.*,
+        case
+            when activities.activity_id is null then 'missing id'
+            when activities._malformed is not null then 'malformed value: ' || activities._malformed
+            when dup.duplicate_id is not null
+                and ({{ duplicate_id_reason('activities.updated_at') }}) is not null
+                then {{ duplicate_id_reason('activities.updated_at') }}
+            when valid_users.user_id is null
+                then 'unknown owner_id ' || coalesce(activities.owner_id, '(empty)')
+            when activities.activity_type is null or activities.activity_type not in ('call', 'meeting', 'email')
+                then 'unknown activity type ' || coalesce(activities.activity_type, '(empty)')
+            when activities.occurred_at is null then 'missing occurred_at'
+        end as rejection_reason
+    from activities
+    left join duplicate_verdicts as dup on dup.duplicate_id = activities.activity_id
+    left join valid_users on valid_users.user_id = activities.owner_id
+)
+
+select * from checked

@@ -1,0 +1,31 @@
+with
+
+leads as (
+    select * from {{ ref('stg_crm__leads') }}
+),
+
+duplicate_verdicts as (
+    {{ duplicate_id_verdicts(ref('stg_crm__leads'), 'lead_id', 'updated_at') }}
+),
+
+valid_users as (
+    select user_id from {{ ref('int_users_checked') }} where rejection_reason is null
+),
+
+checked as (
+    select
+        leads.*,
+        case
+            when leads.lead_id is null then 'missing id'
+            when leads._malformed is not null then 'malformed value: ' || leads._malformed
+            when dup.duplicate_id is not null and ({{ duplicate_id_reason('leads.updated_at') }}) is not null
+                then {{ duplicate_id_reason('leads.updated_at') }}
+            when valid_users.user_id is null then 'unknown owner_id ' || coalesce(leads.owner_id, '(empty)')
+            when leads.created_at is null then 'missing created_at'
+        end as rejection_reason
+    from leads
+    left join duplicate_verdicts as dup on dup.duplicate_id = leads.lead_id
+    left join valid_users on valid_users.user_id = leads.owner_id
+)
+
+select * from checked

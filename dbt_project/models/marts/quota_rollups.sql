@@ -1,0 +1,46 @@
+{#- Every team and the company, for every period and metric key that has a quota at any level: the
+    weighted value of everything below it, its own target (if it has a quota), and the targets its direct
+    children carry (over-assignment). -#}
+with
+
+rollup_values as (
+    select * from {{ ref('int_rollup_values') }}
+),
+
+own_quotas as (
+    select * from {{ ref('int_scope_quotas') }} where scope_type in ('team', 'company')
+),
+
+member_targets as (
+    select * from {{ ref('int_rollup_member_targets') }}
+)
+
+select
+    rollup_values.scope_type,
+    rollup_values.team_id,
+    rollup_values.period_id,
+    rollup_values.metric_type,
+    rollup_values.metric_field,
+    rollup_values.current_value,
+    own_quotas.target_value,
+    {{ attainment_percent('rollup_values.current_value', 'own_quotas.target_value') }} as attainment_percent,
+    member_targets.member_target_sum,
+    {{ attainment_percent('member_targets.member_target_sum', 'own_quotas.target_value') }}
+        as over_assignment_percent,
+    coalesce(own_quotas.currency, {{ reporting_currency() }}) as currency,
+    own_quotas.quota_id,
+    rollup_values.week_delta,
+    {{ as_of_date() }} as as_of_date
+from rollup_values
+left join own_quotas
+    on own_quotas.period_id = rollup_values.period_id
+    and own_quotas.metric_type = rollup_values.metric_type
+    and own_quotas.metric_field is not distinct from rollup_values.metric_field
+    and own_quotas.scope_type = rollup_values.scope_type
+    and own_quotas.scope_id is not distinct from rollup_values.team_id
+left join member_targets
+    on member_targets.period_id = rollup_values.period_id
+    and member_targets.metric_type = rollup_values.metric_type
+    and member_targets.metric_field is not distinct from rollup_values.metric_field
+    and member_targets.scope_type = rollup_values.scope_type
+    and member_targets.team_id is not distinct from rollup_values.team_id

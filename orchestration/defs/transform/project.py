@@ -1,0 +1,51 @@
+"""Where the dbt project lives, and keeping its manifest current.
+
+Dagster reads dbt's manifest to know the models. The manifest is (re)built with `dbt parse` when it is
+missing or older than any file of the project, so a fresh clone works and a warm start pays nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtProject
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
+MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (a virtualenv need not be activated), else the one on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def _newest_project_file_time() -> float:
+    newest = 0.0
+    for folder in ("models", "macros", "seeds", "tests"):
+        for path in (DBT_PROJECT_DIR / folder).rglob("*"):
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
+    for name in ("dbt_project.yml", "profiles.yml"):
+        newest = max(newest, (DBT_PROJECT_DIR / name).stat().st_mtime)
+    return newest
+
+
+def ensure_manifest() -> Path:
+    if not MANIFEST.exists() or MANIFEST.stat().st_mtime < _newest_project_file_time():
+        env = {**os.environ, "DO_NOT_TRACK": "1"}
+        subprocess.run(
+            [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
+             str(DBT_PROJECT_DIR)],
+            check=True,
+            env=env,
+            cwd=DBT_PROJECT_DIR,
+        )
+    return MANIFEST
+
+
+quota_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)

@@ -1,0 +1,172 @@
+"""The CRM source contract: which tables a source holds, their columns and the types they load as.
+
+Everything that reads or writes a source (the ingest assets, the sample generator, the tests' reference
+computation) takes the table and column lists from here, so the contract is written down exactly once.
+
+Identifiers are loaded as text whatever their type in the source: CRMs use both integer and string keys,
+and one key type for every table keeps joins between tables well-typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ColumnType(StrEnum):
+    """The logical type of a contract column, mapped to a DuckDB type by `duckdb_type`."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    TIMESTAMP = "timestamp"
+
+    @property
+    def duckdb_type(self) -> str:
+        return {
+            ColumnType.TEXT: "varchar",
+            ColumnType.NUMBER: "double",
+            ColumnType.INTEGER: "bigint",
+            ColumnType.BOOLEAN: "boolean",
+            ColumnType.DATE: "date",
+            ColumnType.TIMESTAMP: "timestamptz",
+        }[self]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class TableContract:
+    """One source table: its columns, and whether a source may leave it out.
+
+    An optional table that is absent loads as an empty table with the same columns, which is exactly
+    what the SPEC says its absence means (no memberships, no splits, no rates, no goals).
+    """
+
+    name: str
+    columns: tuple[Column, ...]
+    required: bool
+    domain: str
+    keeps_extra_columns: bool = False
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(f"{self.name} has no column {name}")
+
+
+def _columns(*specs: tuple[str, ColumnType] | tuple[str, ColumnType, bool]) -> tuple[Column, ...]:
+    return tuple(Column(*spec) for spec in specs)
+
+
+T, N, I, B, D, TS = (
+    ColumnType.TEXT,
+    ColumnType.NUMBER,
+    ColumnType.INTEGER,
+    ColumnType.BOOLEAN,
+    ColumnType.DATE,
+    ColumnType.TIMESTAMP,
+)
+
+CRM_TABLES: tuple[TableContract, ...] = (
+    TableContract("teams", _columns(("id", T), ("name", T), ("parent_team_id", T)), True, "crm"),
+    TableContract(
+        "users",
+        _columns(
+            ("id", T), ("name", T), ("email", T), ("team_id", T), ("manager_id", T), ("is_active", B),
+            ("hired_at", TS),
+        ),
+        True,
+        "crm",
+    ),
+    TableContract(
+        "team_memberships",
+        _columns(("user_id", T), ("team_id", T), ("valid_from", D), ("valid_to", D), ("weight", N, False)),
+        False,
+        "crm",
+    ),
+    TableContract(
+        "deals",
+        _columns(
+            ("id", T), ("owner_id", T), ("name", T), ("amount", N), ("currency", T), ("stage", T),
+            ("status", T), ("created_at", TS), ("closed_at", TS), ("updated_at", TS),
+        ),
+        True,
+        "crm",
+        keeps_extra_columns=True,
+    ),
+    TableContract("deal_splits", _columns(("deal_id", T), ("user_id", T), ("percent", N)), False, "crm"),
+    TableContract(
+        "leads",
+        _columns(("id", T), ("owner_id", T), ("status", T), ("created_at", TS), ("updated_at", TS)),
+        True,
+        "crm",
+    ),
+    TableContract(
+        "activities",
+        _columns(("id", T), ("owner_id", T), ("type", T), ("occurred_at", TS), ("updated_at", TS)),
+        True,
+        "crm",
+    ),
+    TableContract("fx_rates", _columns(("currency", T), ("rate_date", D), ("rate_to_usd", N)), False, "crm"),
+)
+
+CONFIG_TABLES: tuple[TableContract, ...] = (
+    TableContract(
+        "quota_periods",
+        _columns(
+            ("id", T), ("name", T), ("period_type", T), ("start_date", D), ("end_date", D), ("is_active", B),
+        ),
+        True,
+        "config",
+    ),
+    TableContract(
+        "quotas",
+        _columns(
+            ("id", T), ("period_id", T), ("user_id", T), ("team_id", T), ("metric_type", T),
+            ("metric_field", T), ("target_value", N), ("currency", T), ("weight", N, False),
+        ),
+        True,
+        "config",
+    ),
+    TableContract(
+        "goals",
+        _columns(
+            ("id", T), ("name", T), ("description", T, False), ("goal_type", T), ("user_id", T),
+            ("team_id", T), ("metric_type", T), ("target_value", N), ("start_date", D), ("end_date", D),
+            ("weight", N, False),
+        ),
+        False,
+        "config",
+    ),
+    TableContract(
+        "goal_milestones",
+        _columns(
+            ("id", T), ("goal_id", T), ("name", T), ("target_value", N), ("target_date", D),
+            ("display_order", I),
+        ),
+        False,
+        "config",
+    ),
+)
+
+ALL_TABLES: tuple[TableContract, ...] = CRM_TABLES + CONFIG_TABLES
+TABLES_BY_NAME: dict[str, TableContract] = {table.name: table for table in ALL_TABLES}
+
+METRIC_TYPES: tuple[str, ...] = ("revenue", "deals", "leads", "calls", "meetings", "emails", "custom")
+DEAL_STATUSES: tuple[str, ...] = ("open", "won", "lost")
+ACTIVITY_TYPES: tuple[str, ...] = ("call", "meeting", "email")
+PERIOD_TYPES: tuple[str, ...] = ("month", "quarter", "year")
+GOAL_TYPES: tuple[str, ...] = ("individual", "team", "company")

@@ -1,0 +1,220 @@
+"""Load a source directory (one CSV or Parquet file per table) into the warehouse's `raw` schema.
+
+The whole source is checked before anything is written, and every table is then replaced inside one
+transaction: a source with a missing table or column, or a column of the wrong type, fails with a
+one-line message naming them and leaves the warehouse exactly as it was.
+
+Values are cast to the contract's types inside DuckDB (no per-row Python). A CSV value that does not
+parse as its column's type is not dropped: the row keeps a `_malformed` note (`amount='abc'`) so the
+dbt models can set it aside in the quarantine with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from orchestration.source_contract import ALL_TABLES, Column, ColumnType, TableContract
+from orchestration.sql_identifiers import quote_identifier
+
+SUPPORTED_SUFFIXES = (".parquet", ".csv")
+
+_NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                  "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "REAL")
+_INTEGER_TYPES = _NUMERIC_TYPES[:10]
+_TEMPORAL_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_S", "TIMESTAMP_MS",
+                   "TIMESTAMP_NS")
+
+
+class SourceError(Exception):
+    """The source cannot be read as the contract says; the message is one line naming the problem."""
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """One table found in the source: its file and the columns (name -> DuckDB type) the file holds."""
+
+    contract: TableContract
+    path: Path | None
+    file_columns: dict[str, str]
+
+    @property
+    def is_csv(self) -> bool:
+        return self.path is not None and self.path.suffix == ".csv"
+
+    def reader_sql(self) -> str:
+        if self.path is None:
+            raise SourceError(f"table {self.contract.name}: no file")
+        location = _sql_string(str(self.path))
+        if self.is_csv:
+            return f"read_csv({location}, header = true, all_varchar = true, auto_detect = true)"
+        return f"read_parquet({location})"
+
+
+def _sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def find_table_file(source_dir: Path, table: str) -> Path | None:
+    for suffix in SUPPORTED_SUFFIXES:
+        candidate = source_dir / f"{table}{suffix}"
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def _describe(con: duckdb.DuckDBPyConnection, reader_sql: str, path: Path) -> dict[str, str]:
+    try:
+        rows = con.execute(f"describe select * from {reader_sql}").fetchall()
+    except duckdb.Error as error:
+        first_line = str(error).strip().splitlines()[0]
+        raise SourceError(f"{path.name}: cannot be read ({first_line})") from error
+    return {str(name): str(type_) for name, type_, *_ in rows}
+
+
+def inspect_source(
+    con: duckdb.DuckDBPyConnection, source_dir: Path, tables: Iterable[TableContract] = ALL_TABLES
+) -> list[SourceTable]:
+    """Find every contract table in `source_dir` and check its columns, before anything is written."""
+    if not source_dir.is_dir():
+        raise SourceError(f"source {source_dir}: not a directory")
+    found: list[SourceTable] = []
+    for contract in tables:
+        path = find_table_file(source_dir, contract.name)
+        if path is None:
+            if contract.required:
+                raise SourceError(
+                    f"table {contract.name}: required table is missing from {source_dir} "
+                    f"(expected {contract.name}.csv or {contract.name}.parquet)"
+                )
+            found.append(SourceTable(contract, None, {}))
+            continue
+        table = SourceTable(contract, path, {})
+        file_columns = _describe(con, table.reader_sql(), path)
+        for column in contract.columns:
+            if column.name not in file_columns:
+                if column.required:
+                    raise SourceError(
+                        f"table {contract.name}: required column {column.name!r} is missing in {path.name}"
+                    )
+                continue
+            if not table.is_csv:
+                _check_parquet_type(contract.name, column, file_columns[column.name], path)
+        found.append(SourceTable(contract, path, file_columns))
+    return found
+
+
+def _check_parquet_type(table: str, column: Column, file_type: str, path: Path) -> None:
+    """Reject a typed column whose type cannot hold the contract's values (a text amount, say)."""
+    base = file_type.split("(")[0].upper()
+    accepted = {
+        ColumnType.TEXT: None,
+        ColumnType.NUMBER: (*_NUMERIC_TYPES, "DECIMAL"),
+        ColumnType.INTEGER: _INTEGER_TYPES,
+        ColumnType.BOOLEAN: ("BOOLEAN",),
+        ColumnType.DATE: (*_TEMPORAL_TYPES, "VARCHAR"),
+        ColumnType.TIMESTAMP: (*_TEMPORAL_TYPES, "VARCHAR"),
+    }[column.type]
+    if accepted is not None and base not in accepted and base != '"NULL"' and base != "NULL":
+        raise SourceError(
+            f"table {table}: column {column.name!r} in {path.name} has type {file_type}, "
+            f"expected {column.type.value}"
+        )
+
+
+def _cast_expression(column: Column, file_type: str | None) -> tuple[str, str | None]:
+    """The SQL that reads `column` as its contract type, and the SQL of its malformed-value note."""
+    target = column.type.duckdb_type
+    if file_type is None:
+        return f"cast(null as {target}) as {quote_identifier(column.name)}", None
+    name = quote_identifier(column.name)
+    if file_type.upper() != "VARCHAR" or column.type is ColumnType.TEXT:
+        if column.type is ColumnType.TEXT:
+            return f"nullif(trim(cast({name} as varchar)), '') as {name}", None
+        return f"cast({name} as {target}) as {name}", None
+    text = f"nullif(trim({name}), '')"
+    parsed = f"try_cast({text} as {target})"
+    if column.type is ColumnType.DATE:
+        parsed = f"coalesce({parsed}, try_cast(try_cast({text} as timestamptz) as date))"
+    note = f"case when {text} is not null and {parsed} is null then '{column.name}=' || {text} end"
+    return f"{parsed} as {name}", note
+
+
+def _extra_column_expressions(
+    con: duckdb.DuckDBPyConnection, table: SourceTable
+) -> list[str]:
+    """Keep the source's extra columns. CSV extras that hold only numbers become DOUBLE (custom fields)."""
+    extras = [name for name in table.file_columns if name not in table.contract.column_names]
+    if not extras or not table.contract.keeps_extra_columns:
+        return []
+    if not table.is_csv:
+        return [quote_identifier(name) for name in extras]
+    checks = ", ".join(
+        f"count(*) filter (where nullif(trim({quote_identifier(name)}), '') is not null "
+        f"and try_cast(trim({quote_identifier(name)}) as double) is null), "
+        f"count(nullif(trim({quote_identifier(name)}), ''))"
+        for name in extras
+    )
+    counts = con.execute(f"select {checks} from {table.reader_sql()}").fetchone() or ()
+    expressions = []
+    for index, name in enumerate(extras):
+        not_numeric, non_empty = counts[2 * index], counts[2 * index + 1]
+        quoted = quote_identifier(name)
+        if non_empty and not not_numeric:
+            expressions.append(f"try_cast(nullif(trim({quoted}), '') as double) as {quoted}")
+        else:
+            expressions.append(f"nullif(trim({quoted}), '') as {quoted}")
+    return expressions
+
+
+def build_load_sql(con: duckdb.DuckDBPyConnection, table: SourceTable) -> str:
+    """`create or replace table raw.<table> as select ...` for one source table."""
+    expressions: list[str] = []
+    notes: list[str] = []
+    for column in table.contract.columns:
+        expression, note = _cast_expression(column, table.file_columns.get(column.name))
+        expressions.append(expression)
+        if note:
+            notes.append(note)
+    expressions.extend(_extra_column_expressions(con, table))
+    malformed = f"nullif(concat_ws('; ', {', '.join(notes)}), '')" if notes else "cast(null as varchar)"
+    expressions.append(f"{malformed} as _malformed")
+    target = f"raw.{quote_identifier(table.contract.name)}"
+    select_list = ",\n    ".join(expressions)
+    if table.path is None:
+        return f"create or replace table {target} as select\n    {select_list}\nwhere false"
+    return f"create or replace table {target} as select\n    {select_list}\nfrom {table.reader_sql()}"
+
+
+def load_source_into_raw(
+    warehouse: Path,
+    source_dir: Path,
+    tables: Iterable[TableContract] = ALL_TABLES,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Replace the `raw` tables with the source's contents in one transaction; return row counts."""
+    from orchestration.warehouse import connect
+
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    with connect(warehouse) as con:
+        found = inspect_source(con, source_dir, tables)
+        statements = [(table.contract.name, build_load_sql(con, table)) for table in found]
+        con.execute("begin transaction")
+        try:
+            con.execute("create schema if not exists raw")
+            counts: dict[str, int] = {}
+            for name, sql in statements:
+                con.execute(sql)
+                row = con.execute(f"select count(*) from raw.{quote_identifier(name)}").fetchone()
+                counts[name] = int(row[0]) if row else 0
+                if progress:
+                    progress(f"loaded raw.{name}: {counts[name]:,} rows")
+            con.execute("commit")
+        except duckdb.Error as error:
+            con.execute("rollback")
+            first_line = str(error).strip().splitlines()[0]
+            raise SourceError(f"loading the source failed: {first_line}") from error
+    return counts
