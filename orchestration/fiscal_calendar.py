@@ -98,7 +98,9 @@ def fiscal_periods(
     """
     _check_start_month(fiscal_year_start_month)
     if last_fiscal_year < first_fiscal_year:
-        raise ValueError(f"last_fiscal_year {last_fiscal_year} precedes first_fiscal_year {first_fiscal_year}")
+        raise ValueError(
+            f"last_fiscal_year {last_fiscal_year} precedes first_fiscal_year {first_fiscal_year}"
+        )
     periods: list[FiscalPeriod] = []
     for fiscal_year in range(first_fiscal_year, last_fiscal_year + 1):
         periods.append(_year(fiscal_year, fiscal_year_start_month))

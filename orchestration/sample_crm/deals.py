@@ -42,14 +42,22 @@ from orchestration.sample_crm.timebase import (
 WON, LOST, OPEN = 0, 1, 2
 STATUSES: tuple[str, ...] = ("won", "lost", "open")
 WON_SHARE, LOST_SHARE = 0.35, 0.35
-STAGES: tuple[str, ...] = ("closed_won", "closed_lost", "prospecting", "qualification", "proposal", "negotiation")
+STAGES: tuple[str, ...] = (
+    "closed_won",
+    "closed_lost",
+    "prospecting",
+    "qualification",
+    "proposal",
+    "negotiation",
+)
 OPEN_STAGE_SHARES = np.array([0.30, 0.25, 0.25, 0.20])
 OPEN_DEAL_MAX_AGE_DAYS = 270
 CURRENCY_MIX_EUR_REGION = np.array([0.03, 0.85, 0.12, 0.0])
 CURRENCY_MIX_OTHER_REGIONS = np.array([0.92, 0.0, 0.02, 0.06])
 """Shares of USD, EUR, GBP, CAD (the order of org.CURRENCIES) among a region's deals."""
 
-SPLIT_SHARE = 0.05
+SPLIT_ATTEMPT_SHARE = 0.065
+"""Share of won deals a split is tried for; a quarter fail (teammate not employed then), leaving ~5%."""
 TWO_WAY_SPLITS = np.array([[50, 50], [60, 40], [70, 30], [75, 25]], dtype=np.float64)
 THREE_WAY_SPLITS = np.array([[40, 30, 30], [50, 25, 25], [34, 33, 33], [50, 30, 20]], dtype=np.float64)
 THREE_WAY_SHARE = 0.35
@@ -101,7 +109,9 @@ class TeamRoster:
     def teammate(self, reps: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         """The rep `offsets` places after each rep in its team's (circular) roster."""
         team = self.rep_team[reps]
-        return self.sorted_reps[self.team_start[team] + (self.rep_position[reps] + offsets) % self.team_size[team]]
+        return self.sorted_reps[
+            self.team_start[team] + (self.rep_position[reps] + offsets) % self.team_size[team]
+        ]
 
 
 @dataclass(frozen=True)
@@ -227,7 +237,7 @@ def _splits(
     close_day: np.ndarray,
 ) -> pa.Table:
     """Split rows for ~5% of won deals: the owner plus one or two teammates employed on the close day."""
-    deals = won[rng.random(won.size) < SPLIT_SHARE]
+    deals = won[rng.random(won.size) < SPLIT_ATTEMPT_SHARE]
     owner = owners[deals]
     size = roster.size_of_team(owner)
     three = (rng.random(deals.size) < THREE_WAY_SHARE) & (size >= 3)

@@ -147,12 +147,11 @@ def build_org(scale: Scale, rng: np.random.Generator) -> Org:
     team_currency = np.array([areas[region][1].currency for region in team_region], dtype=np.int64)
     team_names: list[str] = [name for name, _ in areas]
     team_parent: list[int | None] = [None] * scale.regions
-    nickname_uses: dict[str, int] = {}
+    name_uses: dict[str, int] = {}
     for region in team_region[scale.regions :]:
-        nickname = TEAM_NICKNAMES[int(rng.integers(len(TEAM_NICKNAMES)))]
-        nickname_uses[nickname] = nickname_uses.get(nickname, 0) + 1
-        suffix = "" if nickname_uses[nickname] == 1 else f" {nickname_uses[nickname]}"
-        team_names.append(f"{areas[region][0]} {nickname}{suffix}")
+        name = f"{areas[region][0]} {TEAM_NICKNAMES[int(rng.integers(len(TEAM_NICKNAMES)))]}"
+        name_uses[name] = name_uses.get(name, 0) + 1
+        team_names.append(name if name_uses[name] == 1 else f"{name} {name_uses[name]}")
         team_parent.append(int(team_ids[region]))
     leaf_teams = np.arange(scale.regions, len(team_ids))
 
@@ -244,8 +243,9 @@ def build_org(scale: Scale, rng: np.random.Generator) -> Org:
         overlay_reps[int(rng.choice(candidates))] = (start, end)
     can_move = (employed_to - employed_from) >= 240
     movers = set(
-        np.flatnonzero(can_move & (rng.random(scale.reps) < MOVER_SHARE / max(can_move.mean(), 0.01)))
-        .tolist()
+        np.flatnonzero(
+            can_move & (rng.random(scale.reps) < MOVER_SHARE / max(can_move.mean(), 0.01))
+        ).tolist()
     ) - set(overlay_reps)
 
     rep_user_ids = np.zeros(scale.reps, dtype=np.int64)

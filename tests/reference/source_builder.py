@@ -57,3 +57,105 @@ def write_source(directory: Path, **tables: Iterable[Mapping[str, Any]]) -> Path
         elif contract.required:
             write_table(directory, contract.name, [])
     return directory
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Row factories for hand-made cases: the columns a case does not care about get harmless values
+# ---------------------------------------------------------------------------------------------------------
+
+Row = dict[str, Any]
+
+
+def period(
+    period_id: str, start: str, end: str, period_type: str = "quarter", name: str | None = None
+) -> Row:
+    return {
+        "id": period_id,
+        "name": name or period_id,
+        "period_type": period_type,
+        "start_date": start,
+        "end_date": end,
+        "is_active": True,
+    }
+
+
+def team(team_id: str, parent: str | None = None, name: str | None = None) -> Row:
+    return {"id": team_id, "name": name or f"Team {team_id}", "parent_team_id": parent}
+
+
+def user(
+    user_id: str, team_id: str | None = None, name: str | None = None, manager_id: str | None = None
+) -> Row:
+    name = name or f"User {user_id}"
+    return {
+        "id": user_id,
+        "name": name,
+        "email": f"{user_id}@example.com",
+        "team_id": team_id,
+        "manager_id": manager_id,
+        "is_active": True,
+        "hired_at": "2020-01-01",
+    }
+
+
+def membership(
+    user_id: str, team_id: str, valid_from: str, valid_to: str | None = None, weight: float | None = None
+) -> Row:
+    return {
+        "user_id": user_id,
+        "team_id": team_id,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "weight": weight,
+    }
+
+
+def deal(
+    deal_id: str,
+    owner_id: str,
+    amount: Any,
+    closed_at: str | None,
+    status: str = "won",
+    currency: str = "USD",
+    updated_at: str | None = None,
+    **extra: Any,
+) -> Row:
+    """A deal; created and last updated at its close (or on 2020-01-01 when it has none)."""
+    stamp = closed_at or "2020-01-01T00:00:00Z"
+    return {
+        "id": deal_id,
+        "owner_id": owner_id,
+        "name": f"Deal {deal_id}",
+        "amount": amount,
+        "currency": currency,
+        "stage": status,
+        "status": status,
+        "created_at": stamp,
+        "closed_at": closed_at,
+        "updated_at": updated_at or stamp,
+        **extra,
+    }
+
+
+def quota(
+    quota_id: str,
+    period_id: str,
+    metric_type: str,
+    target: Any,
+    user_id: str | None = None,
+    team_id: str | None = None,
+    currency: str | None = "USD",
+    weight: Any = None,
+    metric_field: str | None = None,
+) -> Row:
+    return {
+        "id": quota_id,
+        "period_id": period_id,
+        "user_id": user_id,
+        "team_id": team_id,
+        "metric_type": metric_type,
+        "metric_field": metric_field,
+        "target_value": target,
+        "currency": currency,
+        "weight": weight,
+    }

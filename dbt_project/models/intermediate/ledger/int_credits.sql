@@ -1,10 +1,10 @@
 {#- The credits ledger: every qualifying event, the user it credits, its date in the company time zone,
-    and its value in the event's own unit (deal currency for revenue). Everything else is computed from
-    this one relation (through its daily aggregate). Custom metrics get one row per numeric deal column. -#}
+    and its value in the event's own unit (the deal's currency for revenue). Everything downstream is
+    computed from this one relation, through its daily aggregate. -#}
 with
 
 won_deals as (
-    select *
+    select deal_id, closed_on, currency, amount
     from {{ ref('int_deals_checked') }}
     where rejection_reason is null and status = 'won'
 ),
@@ -13,27 +13,47 @@ shares as (
     select * from {{ ref('int_deal_credit_shares') }}
 ),
 
-deal_credits as (
+revenue_credits as (
     select
         'deals' as source_table,
         won_deals.deal_id as source_id,
         shares.user_id,
         won_deals.closed_on as credit_date,
-        metrics.metric_type,
-        metrics.metric_field,
-        metrics.currency,
-        metrics.credit_value * shares.credit_share as credit_value
+        'revenue' as metric_type,
+        cast(null as varchar) as metric_field,
+        won_deals.currency,
+        won_deals.amount * shares.credit_share as credit_value
     from won_deals
     inner join shares on shares.deal_id = won_deals.deal_id
-    cross join lateral (
-        values
-            ('revenue', cast(null as varchar), won_deals.currency, won_deals.amount),
-            ('deals', cast(null as varchar), cast(null as varchar), 1.0)
-            {%- for column in numeric_deal_columns() %},
-            ('custom', '{{ column }}', cast(null as varchar), cast(won_deals."{{ column }}" as double))
-            {%- endfor %}
-    ) as metrics (metric_type, metric_field, currency, credit_value)
-    where metrics.credit_value is not null
+),
+
+deal_count_credits as (
+    select
+        'deals' as source_table,
+        won_deals.deal_id as source_id,
+        shares.user_id,
+        won_deals.closed_on as credit_date,
+        'deals' as metric_type,
+        cast(null as varchar) as metric_field,
+        cast(null as varchar) as currency,
+        shares.credit_share as credit_value
+    from won_deals
+    inner join shares on shares.deal_id = won_deals.deal_id
+),
+
+custom_credits as (
+    select
+        'deals' as source_table,
+        won_deals.deal_id as source_id,
+        shares.user_id,
+        won_deals.closed_on as credit_date,
+        'custom' as metric_type,
+        custom_values.metric_field,
+        cast(null as varchar) as currency,
+        custom_values.custom_value * shares.credit_share as credit_value
+    from won_deals
+    inner join shares on shares.deal_id = won_deals.deal_id
+    inner join {{ ref('int_deal_custom_values') }} as custom_values on custom_values.deal_id = won_deals.deal_id
 ),
 
 lead_credits as (
@@ -64,7 +84,11 @@ activity_credits as (
     where rejection_reason is null
 )
 
-select * from deal_credits
+select * from revenue_credits
+union all
+select * from deal_count_credits
+union all
+select * from custom_credits
 union all
 select * from lead_credits
 union all

@@ -1,0 +1,71 @@
+"""Plain-text views of the marts for a terminal: the leaderboard and a rep's progress card."""
+
+from __future__ import annotations
+
+from orchestration.mart_queries import LeaderboardEntry, ProgressCard, RunSummary
+
+MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
+
+
+def format_amount(value: float, metric_type: str) -> str:
+    if metric_type in ("revenue", "custom"):
+        return f"{value:,.2f}"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def progress_bar(attainment_percent: float, width: int = 30) -> str:
+    """A bar filled in proportion to attainment; past 100% it is full and says by how much."""
+    filled = max(0, min(width, round(width * attainment_percent / 100)))
+    bar = "█" * filled + "░" * (width - filled)
+    return f"[{bar}]" + (" ⮕ over target" if attainment_percent > 100 else "")
+
+
+def render_leaderboard(title: str, metric_type: str, entries: list[LeaderboardEntry]) -> str:
+    header = f"{'rank':>4}  {'rep':<22} {'team':<18} {'value':>14} {'target':>14} {'attain.':>8} {'vs quota':>14}"
+    lines = [title, header, "-" * len(header)]
+    for entry in entries:
+        medal = MEDALS.get(entry.rank, "  ")
+        lines.append(
+            f"{entry.rank:>4}{medal} {entry.user_name[:22]:<22} {(entry.team_name or '-')[:18]:<18} "
+            f"{format_amount(entry.current_value, metric_type):>14} "
+            f"{format_amount(entry.target_value, metric_type):>14} "
+            f"{entry.attainment_percent:>7.2f}% {format_amount(entry.vs_quota, metric_type):>14}"
+        )
+    if not entries:
+        lines.append("(no individual quotas in this period)")
+    return "\n".join(lines)
+
+
+def render_progress_card(card: ProgressCard) -> str:
+    unit = f" {card.currency}" if card.metric_type == "revenue" else ""
+    pace = (
+        f"{format_amount(card.required_daily_pace, card.metric_type)}{unit} per day"
+        if card.required_daily_pace is not None
+        else "period over"
+    )
+    width = 52
+    rows = [
+        f"{card.user_name} · {card.metric_type} · {card.period_name}",
+        f"{format_amount(card.current_value, card.metric_type)} / "
+        f"{format_amount(card.target_value, card.metric_type)}{unit}",
+        f"{progress_bar(card.attainment_percent)} {card.attainment_percent:.2f}%",
+        f"this week: {'+' if card.week_delta >= 0 else ''}{format_amount(card.week_delta, card.metric_type)}{unit}",
+        f"days remaining: {card.days_remaining}   pace needed: {pace}",
+        f"status: {card.pace_status.replace('_', ' ')}",
+    ]
+    top = "┌" + "─" * (width + 2) + "┐"
+    bottom = "└" + "─" * (width + 2) + "┘"
+    return "\n".join([top, *[f"│ {row:<{width}} │" for row in rows], bottom])
+
+
+def render_run_summary(summary: RunSummary) -> str:
+    loaded = sum(summary.rows_loaded.values())
+    lines = [f"loaded {loaded:,} source rows from {len(summary.rows_loaded)} tables"]
+    quarantined = sum(count for _, _, count in summary.quarantined)
+    if quarantined:
+        lines.append(f"quarantined {quarantined:,} rows (see marts.quarantine):")
+        lines += [f"  {table}: {count:,} × {reason}" for table, reason, count in summary.quarantined]
+    else:
+        lines.append("quarantined 0 rows")
+    lines.append("marts: " + ", ".join(f"{name} {rows:,}" for name, rows in summary.mart_rows.items()))
+    return "\n".join(lines)

@@ -1,0 +1,125 @@
+"""Read the marts for the command line: the numbers it prints come from the marts, never recomputed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from orchestration.warehouse import connect
+
+
+@dataclass(frozen=True)
+class LeaderboardEntry:
+    rank: int
+    team_rank: int | None
+    user_name: str
+    team_name: str | None
+    current_value: float
+    target_value: float
+    attainment_percent: float
+    vs_quota: float
+
+
+@dataclass(frozen=True)
+class ProgressCard:
+    user_name: str
+    period_name: str
+    metric_type: str
+    currency: str
+    current_value: float
+    target_value: float
+    attainment_percent: float
+    week_delta: float
+    days_remaining: int
+    required_daily_pace: float | None
+    pace_status: str
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    rows_loaded: dict[str, int]
+    quarantined: list[tuple[str, str, int]]
+    mart_rows: dict[str, int]
+
+
+MARTS = ("quota_periods", "quotas", "quota_progress", "quota_rollups", "leaderboard", "quarantine")
+
+
+def period_containing(warehouse: Path, day: date, period_type: str) -> tuple[str, str] | None:
+    """The (id, name) of the period of that type that contains `day`, if any."""
+    with connect(warehouse, read_only=True) as con:
+        row = con.execute(
+            """
+            select id, name from marts.quota_periods
+            where period_type = ? and ? between start_date and end_date
+            order by start_date desc limit 1
+            """,
+            [period_type, day],
+        ).fetchone()
+    return (str(row[0]), str(row[1])) if row else None
+
+
+def leaderboard(warehouse: Path, period_id: str, metric_type: str, limit: int = 10) -> list[LeaderboardEntry]:
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            """
+            select rank, team_rank, user_name, team_name, current_value, target_value,
+                   cast(attainment_percent as double), vs_quota
+            from marts.leaderboard
+            where period_id = ? and metric_type = ? and metric_field is null
+            order by display_order
+            limit ?
+            """,
+            [period_id, metric_type, limit],
+        ).fetchall()
+    return [LeaderboardEntry(*row) for row in rows]
+
+
+def progress_card(warehouse: Path, period_id: str, metric_type: str, rank: int = 1) -> ProgressCard | None:
+    """The progress card of the rep at `display_order = rank` on that leaderboard."""
+    with connect(warehouse, read_only=True) as con:
+        row = con.execute(
+            """
+            select board.user_name, periods.name, progress.metric_type, progress.currency,
+                   progress.current_value, progress.target_value,
+                   cast(progress.attainment_percent as double), progress.week_delta,
+                   progress.days_remaining, progress.required_daily_pace, progress.pace_status
+            from marts.leaderboard as board
+            inner join marts.quota_progress as progress on progress.quota_id = board.quota_id
+            inner join marts.quota_periods as periods on periods.id = progress.period_id
+            where board.period_id = ? and board.metric_type = ? and board.metric_field is null
+                and board.display_order = ?
+            """,
+            [period_id, metric_type, rank],
+        ).fetchone()
+    return ProgressCard(*row) if row else None
+
+
+def run_summary(warehouse: Path) -> RunSummary:
+    with connect(warehouse, read_only=True) as con:
+        raw_tables = [
+            str(name)
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'raw' order by table_name"
+            ).fetchall()
+        ]
+        rows_loaded = {
+            name: int(con.execute(f'select count(*) from raw."{name}"').fetchone()[0])  # type: ignore[index]
+            for name in raw_tables
+        }
+        quarantined = [
+            (str(table), str(reason), int(count))
+            for table, reason, count in con.execute(
+                """
+                select source_table, regexp_replace(reason, '(unknown [a-z_ ]+?) .*', '\\1') as reason,
+                       count(*)
+                from marts.quarantine group by all order by 1, 3 desc
+                """
+            ).fetchall()
+        ]
+        mart_rows = {
+            name: int(con.execute(f"select count(*) from marts.{name}").fetchone()[0])  # type: ignore[index]
+            for name in MARTS
+        }
+    return RunSummary(rows_loaded, quarantined, mart_rows)

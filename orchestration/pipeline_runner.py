@@ -1,0 +1,74 @@
+"""Run the Dagster job in-process for the command line, and turn a failed run into one line.
+
+The command line and the Dagster UI run the same job over the same assets; only the way settings arrive
+differs (run config here, environment there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.settings import CompanySettings
+from orchestration.source_loading import SourceError
+
+
+class PipelineFailure(Exception):
+    """A run that did not succeed; the message is the one line a person needs to act on."""
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    source: Path
+    warehouse: Path
+    as_of: date
+    company: CompanySettings
+
+    def run_config(self) -> dict:
+        return {
+            "resources": {
+                "pipeline": {
+                    "config": {
+                        "source": str(self.source),
+                        "warehouse": str(self.warehouse),
+                        "as_of_date": self.as_of.isoformat(),
+                        **asdict(self.company),
+                    }
+                }
+            },
+            "loggers": {"asset_progress": {}},
+        }
+
+
+def _first_failure_message(result: dg.ExecuteInProcessResult) -> str:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            while error.cause is not None and error.cls_name in (
+                "DagsterExecutionStepExecutionError",
+                "DagsterUserCodeExecutionError",
+            ):
+                error = error.cause
+            if error.cls_name == "DagsterDbtCliRuntimeError":
+                return "dbt build failed: " + error.message.strip().splitlines()[0]
+            return error.message.strip().splitlines()[0]
+    return "the run failed (see the Dagster logs)"
+
+
+def run_pipeline(request: RunRequest, job_name: str = "quota_pipeline") -> None:
+    """Execute the job in this process; raise PipelineFailure with one line when it fails."""
+    from orchestration.definitions import defs
+    from orchestration.run_logging import asset_progress_logger
+
+    job = defs.resolve_job_def(job_name).with_logger_defs({"asset_progress": asset_progress_logger})
+    result = job.execute_in_process(
+        run_config=request.run_config(), instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+    )
+    if not result.success:
+        raise PipelineFailure(_first_failure_message(result))
+
+
+__all__ = ["PipelineFailure", "RunRequest", "SourceError", "run_pipeline"]
