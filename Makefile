@@ -1,0 +1,39 @@
+# Two commands do everything on a fresh machine with Python 3.11:
+#   make demo   set up, generate the sample CRM, run the pipeline, print a leaderboard
+#   make test   set up, run the whole test suite
+# Set-up is idempotent: a locked environment in .venv, installed by uv (itself pinned, in .tools).
+
+PYTHON ?= python3.11
+UV_VERSION := 0.13.8
+export DO_NOT_TRACK := 1
+export DAGSTER_HOME := $(CURDIR)/dagster_home
+
+.PHONY: setup demo test lint dagster-ui benchmark
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: .tools/bin/uv pyproject.toml uv.lock
+	.tools/bin/uv sync --frozen --python $(PYTHON) --quiet
+	touch .venv/.synced
+
+setup: .venv/.synced
+
+demo: setup
+	.venv/bin/quotas demo
+
+test: setup
+	.venv/bin/ruff check orchestration tests benchmarks
+	.venv/bin/ruff format --check orchestration tests benchmarks
+	.venv/bin/pytest
+
+lint: setup
+	.venv/bin/ruff check --fix orchestration tests benchmarks
+	.venv/bin/ruff format orchestration tests benchmarks
+
+dagster-ui: setup
+	.venv/bin/dagster dev -m orchestration.definitions
+
+benchmark: setup
+	.venv/bin/python benchmarks/run_benchmarks.py
