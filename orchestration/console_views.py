@@ -21,7 +21,9 @@ def progress_bar(attainment_percent: float, width: int = 30) -> str:
 
 
 def render_leaderboard(title: str, metric_type: str, entries: list[LeaderboardEntry]) -> str:
-    header = f"{'rank':>4}  {'rep':<22} {'team':<18} {'value':>14} {'target':>14} {'attain.':>8} {'vs quota':>14}"
+    header = (
+        f"{'rank':>4}  {'rep':<22} {'team':<18} {'value':>14} {'target':>14} {'attain.':>8} {'vs quota':>14}"
+    )
     lines = [title, header, "-" * len(header)]
     for entry in entries:
         medal = MEDALS.get(entry.rank, "  ")
@@ -49,7 +51,8 @@ def render_progress_card(card: ProgressCard) -> str:
         f"{format_amount(card.current_value, card.metric_type)} / "
         f"{format_amount(card.target_value, card.metric_type)}{unit}",
         f"{progress_bar(card.attainment_percent)} {card.attainment_percent:.2f}%",
-        f"this week: {'+' if card.week_delta >= 0 else ''}{format_amount(card.week_delta, card.metric_type)}{unit}",
+        f"this week: {'+' if card.week_delta >= 0 else ''}"
+        f"{format_amount(card.week_delta, card.metric_type)}{unit}",
         f"days remaining: {card.days_remaining}   pace needed: {pace}",
         f"status: {card.pace_status.replace('_', ' ')}",
     ]
@@ -64,7 +67,7 @@ def render_run_summary(summary: RunSummary) -> str:
     quarantined = sum(count for _, _, count in summary.quarantined)
     if quarantined:
         lines.append(f"quarantined {quarantined:,} rows (see marts.quarantine):")
-        lines += [f"  {table}: {count:,} × {reason}" for table, reason, count in summary.quarantined]
+        lines += [f"  {table}: {count:,} rows, {reason}" for table, reason, count in summary.quarantined]
     else:
         lines.append("quarantined 0 rows")
     lines.append("marts: " + ", ".join(f"{name} {rows:,}" for name, rows in summary.mart_rows.items()))

@@ -36,9 +36,7 @@ class CompanySettings:
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise SettingsError(f"timezone: {self.timezone!r} is not an IANA time zone name") from error
         if not _CURRENCY.match(self.reporting_currency):
-            raise SettingsError(
-                f"currency: {self.reporting_currency!r} is not a three-letter ISO 4217 code"
-            )
+            raise SettingsError(f"currency: {self.reporting_currency!r} is not a three-letter ISO 4217 code")
         if not 1 <= self.fiscal_year_start <= 12:
             raise SettingsError(f"fiscal_year_start: {self.fiscal_year_start!r} is not a month (1-12)")
 

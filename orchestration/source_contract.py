@@ -71,7 +71,7 @@ def _columns(*specs: tuple[str, ColumnType] | tuple[str, ColumnType, bool]) -> t
     return tuple(Column(*spec) for spec in specs)
 
 
-T, N, I, B, D, TS = (
+T, N, INT, B, D, TS = (
     ColumnType.TEXT,
     ColumnType.NUMBER,
     ColumnType.INTEGER,
@@ -85,7 +85,12 @@ CRM_TABLES: tuple[TableContract, ...] = (
     TableContract(
         "users",
         _columns(
-            ("id", T), ("name", T), ("email", T), ("team_id", T), ("manager_id", T), ("is_active", B),
+            ("id", T),
+            ("name", T),
+            ("email", T),
+            ("team_id", T),
+            ("manager_id", T),
+            ("is_active", B),
             ("hired_at", TS),
         ),
         True,
@@ -100,8 +105,16 @@ CRM_TABLES: tuple[TableContract, ...] = (
     TableContract(
         "deals",
         _columns(
-            ("id", T), ("owner_id", T), ("name", T), ("amount", N), ("currency", T), ("stage", T),
-            ("status", T), ("created_at", TS), ("closed_at", TS), ("updated_at", TS),
+            ("id", T),
+            ("owner_id", T),
+            ("name", T),
+            ("amount", N),
+            ("currency", T),
+            ("stage", T),
+            ("status", T),
+            ("created_at", TS),
+            ("closed_at", TS),
+            ("updated_at", TS),
         ),
         True,
         "crm",
@@ -127,7 +140,12 @@ CONFIG_TABLES: tuple[TableContract, ...] = (
     TableContract(
         "quota_periods",
         _columns(
-            ("id", T), ("name", T), ("period_type", T), ("start_date", D), ("end_date", D), ("is_active", B),
+            ("id", T),
+            ("name", T),
+            ("period_type", T),
+            ("start_date", D),
+            ("end_date", D),
+            ("is_active", B),
         ),
         True,
         "config",
@@ -135,8 +153,15 @@ CONFIG_TABLES: tuple[TableContract, ...] = (
     TableContract(
         "quotas",
         _columns(
-            ("id", T), ("period_id", T), ("user_id", T), ("team_id", T), ("metric_type", T),
-            ("metric_field", T), ("target_value", N), ("currency", T), ("weight", N, False),
+            ("id", T),
+            ("period_id", T),
+            ("user_id", T),
+            ("team_id", T),
+            ("metric_type", T),
+            ("metric_field", T),
+            ("target_value", N),
+            ("currency", T),
+            ("weight", N, False),
         ),
         True,
         "config",
@@ -144,8 +169,16 @@ CONFIG_TABLES: tuple[TableContract, ...] = (
     TableContract(
         "goals",
         _columns(
-            ("id", T), ("name", T), ("description", T, False), ("goal_type", T), ("user_id", T),
-            ("team_id", T), ("metric_type", T), ("target_value", N), ("start_date", D), ("end_date", D),
+            ("id", T),
+            ("name", T),
+            ("description", T, False),
+            ("goal_type", T),
+            ("user_id", T),
+            ("team_id", T),
+            ("metric_type", T),
+            ("target_value", N),
+            ("start_date", D),
+            ("end_date", D),
             ("weight", N, False),
         ),
         False,
@@ -154,8 +187,12 @@ CONFIG_TABLES: tuple[TableContract, ...] = (
     TableContract(
         "goal_milestones",
         _columns(
-            ("id", T), ("goal_id", T), ("name", T), ("target_value", N), ("target_date", D),
-            ("display_order", I),
+            ("id", T),
+            ("goal_id", T),
+            ("name", T),
+            ("target_value", N),
+            ("target_date", D),
+            ("display_order", INT),
         ),
         False,
         "config",

@@ -22,11 +22,30 @@ from orchestration.sql_identifiers import quote_identifier
 
 SUPPORTED_SUFFIXES = (".parquet", ".csv")
 
-_NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
-                  "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE", "REAL")
+_NUMERIC_TYPES = (
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "HUGEINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "UHUGEINT",
+    "FLOAT",
+    "DOUBLE",
+    "REAL",
+)
 _INTEGER_TYPES = _NUMERIC_TYPES[:10]
-_TEMPORAL_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_S", "TIMESTAMP_MS",
-                   "TIMESTAMP_NS")
+_TEMPORAL_TYPES = (
+    "DATE",
+    "TIMESTAMP",
+    "TIMESTAMP WITH TIME ZONE",
+    "TIMESTAMP_S",
+    "TIMESTAMP_MS",
+    "TIMESTAMP_NS",
+)
 
 
 class SourceError(Exception):
@@ -143,9 +162,7 @@ def _cast_expression(column: Column, file_type: str | None) -> tuple[str, str | 
     return f"{parsed} as {name}", note
 
 
-def _extra_column_expressions(
-    con: duckdb.DuckDBPyConnection, table: SourceTable
-) -> list[str]:
+def _extra_column_expressions(con: duckdb.DuckDBPyConnection, table: SourceTable) -> list[str]:
     """Keep the source's extra columns. CSV extras that hold only numbers become DOUBLE (custom fields)."""
     extras = [name for name in table.file_columns if name not in table.contract.column_names]
     if not extras or not table.contract.keeps_extra_columns:

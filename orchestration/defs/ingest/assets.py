@@ -5,7 +5,6 @@ them are materialised by a single step: the source is checked as a whole and loa
 so a bad source changes nothing.
 """
 
-
 import dagster as dg
 
 from orchestration.resources import PipelineSettings
@@ -29,8 +28,6 @@ RAW_TABLE_SPECS = [
 @dg.multi_asset(specs=RAW_TABLE_SPECS, name="raw_source_tables")
 def raw_source_tables(context: dg.AssetExecutionContext, pipeline: PipelineSettings):
     """Check the whole source against the contract, then replace every raw table in one transaction."""
-    counts = load_source_into_raw(
-        pipeline.warehouse_path, pipeline.source_path, progress=context.log.info
-    )
+    counts = load_source_into_raw(pipeline.warehouse_path, pipeline.source_path, progress=context.log.info)
     for table, rows in counts.items():
         yield dg.MaterializeResult(asset_key=["raw", table], metadata={"rows": dg.MetadataValue.int(rows)})

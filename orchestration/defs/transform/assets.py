@@ -1,6 +1,5 @@
 """The dbt models, from staging to the marts, as Dagster assets (dbt tests become asset checks)."""
 
-
 import os
 
 import dagster as dg

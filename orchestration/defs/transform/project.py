@@ -39,8 +39,15 @@ def ensure_manifest() -> Path:
     if not MANIFEST.exists() or MANIFEST.stat().st_mtime < _newest_project_file_time():
         env = {**os.environ, "DO_NOT_TRACK": "1"}
         subprocess.run(
-            [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir",
-             str(DBT_PROJECT_DIR)],
+            [
+                dbt_executable(),
+                "parse",
+                "--quiet",
+                "--project-dir",
+                str(DBT_PROJECT_DIR),
+                "--profiles-dir",
+                str(DBT_PROJECT_DIR),
+            ],
             check=True,
             env=env,
             cwd=DBT_PROJECT_DIR,

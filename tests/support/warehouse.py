@@ -1,0 +1,81 @@
+"""Building a warehouse for a test, and reading its marts back as plain rows.
+
+Hand-made cases go through the same loader and the same dbt project as a real run, but skip Dagster's
+start-up: dbt runs as a plain subprocess (in-process dbt would keep the DuckDB file open and lock the
+test out of reading it). The end-to-end tests use the real `quotas` command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from orchestration.dbt_invocation import dbt_vars
+from orchestration.defs.transform.project import DBT_PROJECT_DIR, dbt_executable
+from orchestration.settings import CompanySettings
+from orchestration.source_loading import load_source_into_raw
+from orchestration.warehouse import connect
+
+
+class DbtFailed(AssertionError):
+    pass
+
+
+def run_dbt(warehouse: Path, args: list[str], target_dir: Path) -> str:
+    """Run one dbt command on `warehouse`; return its output, or fail the test with dbt's own output."""
+    environment = {**os.environ, "QUOTAS_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1"}
+    completed = subprocess.run(
+        [
+            dbt_executable(),
+            *args,
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(target_dir),
+        ],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=DBT_PROJECT_DIR,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise DbtFailed(f"dbt {args[0]} failed:\n{completed.stdout[-4000:]}\n{completed.stderr[-2000:]}")
+    return completed.stdout
+
+
+def build_warehouse(
+    source_dir: Path,
+    warehouse: Path,
+    as_of: date,
+    timezone: str = "UTC",
+    currency: str = "USD",
+) -> Path:
+    """Load `source_dir` and build every model and data test as of `as_of`; returns the warehouse path."""
+    settings = CompanySettings(timezone=timezone, reporting_currency=currency)
+    load_source_into_raw(warehouse, source_dir)
+    variables = json.dumps(dbt_vars(as_of, settings))
+    run_dbt(
+        warehouse,
+        ["build", "--vars", variables, "--exclude-resource-type", "unit_test"],
+        warehouse.parent / "dbt_target",
+    )
+    return warehouse
+
+
+def _plain(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def read_mart(warehouse: Path, name: str, where: str = "true") -> list[dict[str, Any]]:
+    with connect(warehouse, read_only=True) as con:
+        cursor = con.execute(f"select * from marts.{name} where {where}")
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, map(_plain, row), strict=True)) for row in cursor.fetchall()]
