@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.maven_crm import convert_maven_crm
+from tests.fixtures.maven_crm import MAVEN_DIR
 from tests.reference.inputs import SourceError
 from tests.reference.quota_math import ExpectedMarts, compute_expected_marts
 from tests.reference.rounding import round_half_up
 from tests.reference.source_builder import deal, membership, period, quota, team, user, write_source
 
-MAVEN_DIR = Path("/work/shared/datasets/maven_crm")
 
 Q1 = period("2025-Q1", "2025-01-01", "2025-03-31")
 Q2 = period("2025-Q2", "2025-04-01", "2025-06-30")
@@ -708,15 +707,6 @@ def test_parquet_integer_ids_are_read_as_text(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------------------------------------
 # The Maven CRM data set
 # ---------------------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def maven_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not MAVEN_DIR.is_dir():
-        pytest.skip("the Maven CRM data set is not available")
-    out = tmp_path_factory.mktemp("maven")
-    convert_maven_crm(MAVEN_DIR, out)
-    return out
 
 
 def _maven_won() -> list[dict[str, str]]:

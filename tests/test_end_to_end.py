@@ -1,0 +1,99 @@
+"""`quotas run` on realistic data, every mart checked against the independent reference computation."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.fixtures.maven_crm import MAVEN_DIR
+from tests.conftest import MAVEN_AS_OF, MAVEN_TIMEZONE, TINY_AS_OF, TINY_TIMEZONE, quotas_run
+from tests.reference.quota_math import compute_expected_marts
+from tests.support.mart_comparison import assert_marts_match_reference, compare_rows
+from tests.support.warehouse import read_mart
+
+
+def test_every_mart_of_the_generated_crm_equals_the_reference_computation(
+    tiny_source: Path, tiny_warehouse: Path
+) -> None:
+    expected = compute_expected_marts(tiny_source, TINY_AS_OF, TINY_TIMEZONE)
+    assert len(expected.quotas) > 1000, "the generated CRM should carry quotas at every level"
+    assert_marts_match_reference(tiny_warehouse, expected)
+
+
+def test_every_mart_of_the_maven_crm_equals_the_reference_computation(
+    maven_source: Path, maven_warehouse: Path
+) -> None:
+    expected = compute_expected_marts(maven_source, MAVEN_AS_OF, MAVEN_TIMEZONE)
+    assert_marts_match_reference(maven_warehouse, expected)
+
+
+def test_the_maven_company_revenue_is_the_sum_of_won_close_values_dated_in_chicago(
+    maven_warehouse: Path,
+) -> None:
+    # Maven close dates are bare dates, i.e. midnight UTC: 19:00 the day before in Chicago. So the year to
+    # June 10 (Chicago) holds the deals whose UTC close date is 2 January .. 11 June.
+    with (MAVEN_DIR / "sales_pipeline.csv").open(newline="") as handle:
+        total = sum(
+            float(row["close_value"])
+            for row in csv.DictReader(handle)
+            if row["deal_stage"] == "Won"
+            and date(2017, 1, 1) <= date.fromisoformat(row["close_date"]) - timedelta(days=1) <= MAVEN_AS_OF
+        )
+    [company] = read_mart(
+        maven_warehouse,
+        "quota_rollups",
+        "scope_type = 'company' and period_id = 'FY2017' and metric_type = 'revenue'",
+    )
+    assert total > 0
+    assert company["current_value"] == pytest.approx(total, rel=1e-9)
+
+
+def test_the_maven_rep_who_moved_in_may_credits_both_teams_in_the_second_quarter(
+    maven_warehouse: Path,
+) -> None:
+    rollups = {
+        row["team_id"]: row["current_value"]
+        for row in read_mart(
+            maven_warehouse,
+            "quota_rollups",
+            "scope_type = 'team' and period_id = 'FY2017-Q2' and metric_type = 'deals'",
+        )
+    }
+    assert rollups["t04"] > 0 and rollups["t05"] > 0
+
+
+def test_a_parquet_source_with_integer_ids_gives_the_same_marts_as_its_csv(
+    tiny_source: Path, tiny_warehouse: Path, tmp_path: Path
+) -> None:
+    parquet_source = tmp_path / "parquet_crm"
+    parquet_source.mkdir()
+    for csv_file in tiny_source.glob("*.csv"):
+        target = parquet_source / f"{csv_file.stem}.parquet"
+        duckdb.sql(f"copy (select * from read_csv('{csv_file}')) to '{target}' (format parquet)")
+    warehouse = quotas_run(parquet_source, tmp_path / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
+    problems = compare_rows(
+        "leaderboard",
+        read_mart(warehouse, "leaderboard"),
+        read_mart(tiny_warehouse, "leaderboard"),
+        key=lambda row: (row["quota_id"],),
+        numbers=("current_value", "target_value", "attainment_percent", "vs_quota"),
+        exact=("rank", "team_rank", "team_id", "user_id", "period_id"),
+    )
+    problems += compare_rows(
+        "quota_rollups",
+        read_mart(warehouse, "quota_rollups"),
+        read_mart(tiny_warehouse, "quota_rollups"),
+        key=lambda row: (
+            row["scope_type"],
+            row["team_id"],
+            row["period_id"],
+            row["metric_type"],
+            row["metric_field"],
+        ),
+        numbers=("current_value", "target_value", "member_target_sum"),
+    )
+    assert not problems, problems[:20]

@@ -1,0 +1,250 @@
+"""The SPEC's rules, each on a small hand-made CRM whose numbers are worked out in the test.
+
+Each source is built once (loader + dbt, as a real run does) and every case also checks the full marts
+against the independent reference computation.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from orchestration.fiscal_calendar import fiscal_periods
+from tests.reference.quota_math import compute_expected_marts
+from tests.reference.source_builder import deal, membership, period, quota, team, user, write_source
+from tests.support.mart_comparison import assert_marts_match_reference
+from tests.support.warehouse import build_warehouse, read_mart
+
+
+def _value(warehouse: Path, quota_id: str) -> float:
+    [row] = read_mart(warehouse, "quotas", f"id = '{quota_id}'")
+    return row["current_value"]
+
+
+# --- period boundaries and time zones --------------------------------------------------------------------
+
+LATE_CLOSE = "2025-03-31T23:30:00-07:00"  # 06:30 on 1 April in UTC
+
+
+@pytest.fixture(scope="module")
+def boundary_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_source(
+        tmp_path_factory.mktemp("boundary"),
+        teams=[team("t1")],
+        users=[user("u1", "t1", name="Ann")],
+        deals=[deal("d1", "u1", 1000, LATE_CLOSE)],
+        quota_periods=[period("Q1", "2025-01-01", "2025-03-31"), period("Q2", "2025-04-01", "2025-06-30")],
+        quotas=[
+            quota("q1", "Q1", "revenue", 1000, user_id="u1"),
+            quota("q2", "Q2", "revenue", 1000, user_id="u1"),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("timezone", "q1_value", "q2_value"),
+    [("America/Los_Angeles", 1000.0, 0.0), ("UTC", 0.0, 1000.0)],
+)
+def test_a_deal_closed_at_2330_on_march_31_in_los_angeles_counts_in_the_local_quarter(
+    boundary_source: Path, tmp_path: Path, timezone: str, q1_value: float, q2_value: float
+) -> None:
+    as_of = date(2025, 6, 30)
+    warehouse = build_warehouse(boundary_source, tmp_path / "w.duckdb", as_of, timezone)
+    assert _value(warehouse, "q1") == q1_value
+    assert _value(warehouse, "q2") == q2_value
+    [q1] = read_mart(warehouse, "quota_progress", "quota_id = 'q1'")
+    assert (q1["days_total"], q1["days_elapsed"], q1["days_remaining"]) == (90, 90, 0)
+    assert_marts_match_reference(warehouse, compute_expected_marts(boundary_source, as_of, timezone))
+
+
+def test_fiscal_quarters_follow_a_fiscal_year_that_starts_in_february(tmp_path: Path) -> None:
+    periods = [p for p in fiscal_periods(2, 2025, 2026) if p.period_type == "quarter"]
+    by_id = {p.id: p for p in periods}
+    assert (by_id["FY2026-Q1"].start_date, by_id["FY2026-Q1"].end_date) == (
+        date(2025, 2, 1),
+        date(2025, 4, 30),
+    )
+    source = write_source(
+        tmp_path / "crm",
+        teams=[team("t1")],
+        users=[user("u1", "t1")],
+        deals=[
+            deal("jan31", "u1", 1, "2025-01-31T12:00:00Z"),
+            deal("feb01", "u1", 10, "2025-02-01T12:00:00Z"),
+            deal("apr30", "u1", 100, "2025-04-30T23:00:00Z"),
+            deal("may01", "u1", 1000, "2025-05-01T00:30:00Z"),
+        ],
+        quota_periods=[
+            period(p.id, p.start_date.isoformat(), p.end_date.isoformat(), "quarter", p.name) for p in periods
+        ],
+        quotas=[quota(f"q-{p.id}", p.id, "revenue", 500, user_id="u1") for p in periods],
+    )
+    as_of = date(2025, 12, 31)
+    warehouse = build_warehouse(source, tmp_path / "w.duckdb", as_of, "UTC")
+    assert _value(warehouse, "q-FY2025-Q4") == 1
+    assert _value(warehouse, "q-FY2026-Q1") == 110
+    assert _value(warehouse, "q-FY2026-Q2") == 1000
+    assert_marts_match_reference(warehouse, compute_expected_marts(source, as_of, "UTC"))
+
+
+# --- currency, splits, custom metric, moves, weights, ranking ---------------------------------------------
+
+AS_OF = date(2025, 3, 20)
+
+
+@pytest.fixture(scope="module")
+def organisation_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A region R with teams T1 and T2. Bob moves from T1 to T2 on 15 February."""
+    return write_source(
+        tmp_path_factory.mktemp("organisation"),
+        teams=[team("R", name="West"), team("T1", "R", name="Alpha"), team("T2", "R", name="Beta")],
+        users=[
+            user("u1", "T1", name="Ann"),
+            user("u2", "T2", name="Bob"),
+            user("u3", "T2", name="Cid"),
+            user("u4", "T1", name="Dee"),
+            user("u5", "T1", name="Eve"),
+        ],
+        team_memberships=[
+            membership("u2", "T1", "2024-01-01", "2025-02-15"),
+            membership("u2", "T2", "2025-02-15"),
+        ],
+        fx_rates=[
+            {"currency": "EUR", "rate_date": "2025-01-01", "rate_to_usd": 1.1},
+            {"currency": "EUR", "rate_date": "2025-02-01", "rate_to_usd": 1.2},
+        ],
+        deals=[
+            deal("eur", "u2", 500, "2025-02-01T12:00:00Z", currency="EUR", margin=50),
+            deal("split", "u2", 700, "2025-03-01T12:00:00Z", margin=70),
+            deal("bad-split", "u4", 300, "2025-03-02T12:00:00Z", margin=30),
+            deal("u1-a", "u1", 400, "2025-03-05T12:00:00Z", margin=40),
+            deal("u4-b", "u4", 100, "2025-03-18T12:00:00Z", margin=10),
+            deal("no-rate", "u1", 900, "2024-12-15T12:00:00Z", currency="EUR"),
+            deal("lost", "u1", 999, "2025-03-05T12:00:00Z", status="lost"),
+            deal("future", "u1", 999, "2025-03-25T12:00:00Z"),
+        ],
+        deal_splits=[
+            {"deal_id": "split", "user_id": "u2", "percent": 60},
+            {"deal_id": "split", "user_id": "u3", "percent": 40},
+            {"deal_id": "bad-split", "user_id": "u4", "percent": 50},
+            {"deal_id": "bad-split", "user_id": "u1", "percent": 40},
+        ],
+        quota_periods=[period("Q1", "2025-01-01", "2025-03-31")],
+        quotas=[
+            quota("q-ann", "Q1", "revenue", 1000, user_id="u1"),
+            quota("q-bob", "Q1", "revenue", 1000, user_id="u2", weight=1.5),
+            quota("q-cid", "Q1", "revenue", 1000, user_id="u3", currency="EUR"),
+            quota("q-dee", "Q1", "revenue", 1000, user_id="u4"),
+            quota("q-eve", "Q1", "revenue", 1000, user_id="u5"),
+            quota("q-t1", "Q1", "revenue", 2000, team_id="T1"),
+            quota("q-r", "Q1", "revenue", 5000, team_id="R", weight=0.5),
+            quota("q-co", "Q1", "revenue", 6000),
+            quota("q-margin", "Q1", "custom", 100, user_id="u1", metric_field="margin", currency=None),
+            quota("q-bad-field", "Q1", "custom", 100, user_id="u1", metric_field="amount; drop table deals"),
+        ],
+    )
+
+
+@pytest.fixture(scope="module")
+def organisation_warehouse(organisation_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    warehouse = tmp_path_factory.mktemp("organisation_warehouse") / "w.duckdb"
+    return build_warehouse(organisation_source, warehouse, AS_OF, "UTC")
+
+
+def test_every_mart_equals_the_reference_computation(
+    organisation_source: Path, organisation_warehouse: Path
+) -> None:
+    assert_marts_match_reference(
+        organisation_warehouse, compute_expected_marts(organisation_source, AS_OF, "UTC")
+    )
+
+
+def test_revenue_converts_with_the_rate_in_force_on_the_close_date(organisation_warehouse: Path) -> None:
+    # Bob: 500 EUR on 1 Feb at 1.2 = 600 USD, plus 60% of a 700 USD deal = 420.
+    assert _value(organisation_warehouse, "q-bob") == pytest.approx(1020)
+    # Cid's quota is in EUR: 40% of 700 USD on 1 March, at 1.2 USD per EUR.
+    assert _value(organisation_warehouse, "q-cid") == pytest.approx(280 / 1.2)
+
+
+def test_a_won_deal_without_a_rate_on_its_close_date_is_quarantined_not_counted_at_par(
+    organisation_warehouse: Path,
+) -> None:
+    [row] = read_mart(organisation_warehouse, "quarantine", "source_id = 'no-rate'")
+    assert row["source_table"] == "deals" and "rate" in row["reason"]
+    assert _value(organisation_warehouse, "q-ann") == pytest.approx(400)
+
+
+def test_invalid_split_rows_are_rejected_together_and_the_owner_keeps_the_whole_deal(
+    organisation_warehouse: Path,
+) -> None:
+    rejected = read_mart(organisation_warehouse, "quarantine", "source_table = 'deal_splits'")
+    assert {row["source_id"] for row in rejected} == {"bad-split|u4", "bad-split|u1"}
+    assert _value(organisation_warehouse, "q-dee") == pytest.approx(300 + 100)
+
+
+def test_a_custom_metric_sums_the_named_deal_column_and_an_unknown_column_is_rejected(
+    organisation_warehouse: Path,
+) -> None:
+    assert _value(organisation_warehouse, "q-margin") == pytest.approx(40)
+    [row] = read_mart(organisation_warehouse, "quarantine", "source_id = 'q-bad-field'")
+    assert "not a numeric column of deals" in row["reason"]
+
+
+def test_a_rep_who_moves_team_mid_quarter_credits_the_team_of_each_credit_date(
+    organisation_warehouse: Path,
+) -> None:
+    rollups = {
+        (row["scope_type"], row["team_id"]): row
+        for row in read_mart(organisation_warehouse, "quota_rollups", "metric_type = 'revenue'")
+    }
+    # T1: Bob's 600 from 1 Feb (x his weight 1.5) + Ann 400 + Dee 400.
+    assert rollups[("team", "T1")]["current_value"] == pytest.approx(900 + 400 + 400)
+    # T2: Bob's 420 from 1 March (x 1.5) + Cid's 280.
+    assert rollups[("team", "T2")]["current_value"] == pytest.approx(630 + 280)
+
+
+def test_weights_multiply_on_the_way_to_the_company_and_targets_are_the_scopes_own(
+    organisation_warehouse: Path,
+) -> None:
+    rollups = {
+        (row["scope_type"], row["team_id"]): row
+        for row in read_mart(organisation_warehouse, "quota_rollups", "metric_type = 'revenue'")
+    }
+    region, company = rollups[("team", "R")], rollups[("company", None)]
+    assert region["current_value"] == pytest.approx(1700 + 910)
+    assert company["current_value"] == pytest.approx((1700 + 910) * 0.5)
+    assert company["target_value"] == 6000
+    assert company["attainment_percent"] == pytest.approx(21.75)
+    # Direct children on 20 March: the region (5000 x 0.5); T1's members Ann, Dee, Eve (Bob has moved).
+    assert company["member_target_sum"] == pytest.approx(2500)
+    assert rollups[("team", "T1")]["member_target_sum"] == pytest.approx(3000)
+    assert rollups[("team", "T1")]["over_assignment_percent"] == pytest.approx(150.0)
+    # T2 has no quota of its own: no target, but its members' targets (Cid's 1000 EUR at 1.2).
+    assert rollups[("team", "T2")]["target_value"] is None
+    assert rollups[("team", "T2")]["member_target_sum"] == pytest.approx(1500 + 1200)
+
+
+def test_ties_share_a_rank_the_next_rank_skips_and_a_rep_without_credits_is_at_zero(
+    organisation_warehouse: Path,
+) -> None:
+    board = {
+        row["user_name"]: row
+        for row in read_mart(organisation_warehouse, "leaderboard", "metric_type = 'revenue'")
+    }
+    # Bob 102%, Ann 40%, Dee 40%, Cid 23.33%, Eve 0%.
+    assert [board[name]["rank"] for name in ("Bob", "Ann", "Dee", "Cid", "Eve")] == [1, 2, 2, 4, 5]
+    assert board["Eve"]["attainment_percent"] == 0 and board["Eve"]["vs_quota"] == -1000
+    assert (board["Ann"]["team_id"], board["Ann"]["team_rank"]) == ("T1", 1)
+    assert (board["Dee"]["team_rank"], board["Eve"]["team_rank"]) == (1, 3)
+    assert (board["Bob"]["team_id"], board["Bob"]["team_rank"]) == ("T2", 1)
+    assert board["Ann"]["display_order"] < board["Dee"]["display_order"]
+
+
+def test_the_week_delta_counts_the_seven_days_to_the_as_of_date(organisation_warehouse: Path) -> None:
+    [dee] = read_mart(organisation_warehouse, "quota_progress", "quota_id = 'q-dee'")
+    assert dee["week_delta"] == pytest.approx(100)
+    assert dee["required_daily_pace"] == pytest.approx((1000 - 400) / 11)
+    assert dee["projected_value"] == pytest.approx(400 / 79 * 90)
+    assert dee["pace_status"] == "behind"
