@@ -9,8 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.fixtures.maven_crm import MAVEN_DIR
 from tests.conftest import MAVEN_AS_OF, MAVEN_TIMEZONE, TINY_AS_OF, TINY_TIMEZONE, quotas_run
+from tests.fixtures.maven_crm import MAVEN_DIR
 from tests.reference.quota_math import compute_expected_marts
 from tests.support.mart_comparison import assert_marts_match_reference, compare_rows
 from tests.support.warehouse import read_mart

@@ -21,7 +21,6 @@ from tests.reference.quota_math import ExpectedMarts, compute_expected_marts
 from tests.reference.rounding import round_half_up
 from tests.reference.source_builder import deal, membership, period, quota, team, user, write_source
 
-
 Q1 = period("2025-Q1", "2025-01-01", "2025-03-31")
 Q2 = period("2025-Q2", "2025-04-01", "2025-06-30")
 END_OF_Q1 = date(2025, 3, 31)
