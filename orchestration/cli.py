@@ -130,11 +130,7 @@ def command_demo(args: argparse.Namespace) -> None:
     period_id, period_name = period
     entries = leaderboard(DEMO_WAREHOUSE, period_id, "revenue")
     print()
-    print(
-        render_leaderboard(
-            f"Company leaderboard · revenue · {period_name} · as of {args.as_of}", "revenue", entries
-        )
-    )
+    print(render_leaderboard(f"Company leaderboard · revenue · {period_name} · as of {args.as_of}", "revenue", entries))
     card = progress_card(DEMO_WAREHOUSE, period_id, "revenue", rank=max(1, len(entries) // 2))
     if card:
         print()

@@ -21,9 +21,7 @@ def progress_bar(attainment_percent: float, width: int = 30) -> str:
 
 
 def render_leaderboard(title: str, metric_type: str, entries: list[LeaderboardEntry]) -> str:
-    header = (
-        f"{'rank':>4}  {'rep':<22} {'team':<18} {'value':>14} {'target':>14} {'attain.':>8} {'vs quota':>14}"
-    )
+    header = f"{'rank':>4}  {'rep':<22} {'team':<18} {'value':>14} {'target':>14} {'attain.':>8} {'vs quota':>14}"
     lines = [title, header, "-" * len(header)]
     for entry in entries:
         medal = MEDALS.get(entry.rank, "  ")
@@ -51,8 +49,7 @@ def render_progress_card(card: ProgressCard) -> str:
         f"{format_amount(card.current_value, card.metric_type)} / "
         f"{format_amount(card.target_value, card.metric_type)}{unit}",
         f"{progress_bar(card.attainment_percent)} {card.attainment_percent:.2f}%",
-        f"this week: {'+' if card.week_delta >= 0 else ''}"
-        f"{format_amount(card.week_delta, card.metric_type)}{unit}",
+        f"this week: {'+' if card.week_delta >= 0 else ''}{format_amount(card.week_delta, card.metric_type)}{unit}",
         f"days remaining: {card.days_remaining}   pace needed: {pace}",
         f"status: {card.pace_status.replace('_', ' ')}",
     ]

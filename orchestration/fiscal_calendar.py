@@ -89,18 +89,14 @@ def _year(fiscal_year: int, fiscal_year_start_month: int) -> FiscalPeriod:
     )
 
 
-def fiscal_periods(
-    fiscal_year_start_month: int, first_fiscal_year: int, last_fiscal_year: int
-) -> list[FiscalPeriod]:
+def fiscal_periods(fiscal_year_start_month: int, first_fiscal_year: int, last_fiscal_year: int) -> list[FiscalPeriod]:
     """Every year, quarter and month of the fiscal years first..last (inclusive), year by year.
 
     Within a fiscal year the order is: the year, its four quarters, its twelve months.
     """
     _check_start_month(fiscal_year_start_month)
     if last_fiscal_year < first_fiscal_year:
-        raise ValueError(
-            f"last_fiscal_year {last_fiscal_year} precedes first_fiscal_year {first_fiscal_year}"
-        )
+        raise ValueError(f"last_fiscal_year {last_fiscal_year} precedes first_fiscal_year {first_fiscal_year}")
     periods: list[FiscalPeriod] = []
     for fiscal_year in range(first_fiscal_year, last_fiscal_year + 1):
         periods.append(_year(fiscal_year, fiscal_year_start_month))

@@ -139,8 +139,7 @@ def _check_parquet_type(table: str, column: Column, file_type: str, path: Path) 
     }[column.type]
     if accepted is not None and base not in accepted and base != '"NULL"' and base != "NULL":
         raise SourceError(
-            f"table {table}: column {column.name!r} in {path.name} has type {file_type}, "
-            f"expected {column.type.value}"
+            f"table {table}: column {column.name!r} in {path.name} has type {file_type}, expected {column.type.value}"
         )
 
 

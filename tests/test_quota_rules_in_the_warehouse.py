@@ -153,12 +153,8 @@ def organisation_warehouse(organisation_source: Path, tmp_path_factory: pytest.T
     return build_warehouse(organisation_source, warehouse, AS_OF, "UTC")
 
 
-def test_every_mart_equals_the_reference_computation(
-    organisation_source: Path, organisation_warehouse: Path
-) -> None:
-    assert_marts_match_reference(
-        organisation_warehouse, compute_expected_marts(organisation_source, AS_OF, "UTC")
-    )
+def test_every_mart_equals_the_reference_computation(organisation_source: Path, organisation_warehouse: Path) -> None:
+    assert_marts_match_reference(organisation_warehouse, compute_expected_marts(organisation_source, AS_OF, "UTC"))
 
 
 def test_revenue_converts_with_the_rate_in_force_on_the_close_date(organisation_warehouse: Path) -> None:
@@ -230,8 +226,7 @@ def test_ties_share_a_rank_the_next_rank_skips_and_a_rep_without_credits_is_at_z
     organisation_warehouse: Path,
 ) -> None:
     board = {
-        row["user_name"]: row
-        for row in read_mart(organisation_warehouse, "leaderboard", "metric_type = 'revenue'")
+        row["user_name"]: row for row in read_mart(organisation_warehouse, "leaderboard", "metric_type = 'revenue'")
     }
     # Bob 102%, Ann 40%, Dee 40%, Cid 23.33%, Eve 0%.
     assert [board[name]["rank"] for name in ("Bob", "Ann", "Dee", "Cid", "Eve")] == [1, 2, 2, 4, 5]

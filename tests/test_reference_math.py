@@ -246,9 +246,7 @@ def test_ties_share_a_rank_and_the_next_rank_skips(tmp_path: Path) -> None:
         teams=[team("t1"), team("t2")],
         users=[user(uid, team_id=team_id, name=name) for uid, (name, team_id, _) in people.items()],
         deals=[
-            deal(f"d-{uid}", uid, amount, "2025-02-01")
-            for uid, (_, _, amount) in people.items()
-            if amount is not None
+            deal(f"d-{uid}", uid, amount, "2025-02-01") for uid, (_, _, amount) in people.items() if amount is not None
         ],
         quota_periods=[Q1],
         quotas=[quota(f"q-{uid}", "2025-Q1", "revenue", 100, uid) for uid in people],
@@ -642,9 +640,7 @@ def test_bad_rows_are_quarantined_with_their_table_and_id(tmp_path: Path) -> Non
     assert [row["id"] for row in marts.quotas] == ["q1"]
 
 
-def _goal(
-    goal_id: str, goal_type: str, metric: str, start: str = "2025-01-01", end: str = "2025-03-31"
-) -> dict:
+def _goal(goal_id: str, goal_type: str, metric: str, start: str = "2025-01-01", end: str = "2025-03-31") -> dict:
     return {
         "id": goal_id,
         "name": goal_id,
@@ -663,9 +659,7 @@ def _goal(
 
 def test_a_source_without_a_required_column_fails_naming_the_table_and_column(tmp_path: Path) -> None:
     source = write_source(tmp_path, users=[user("u1")], quota_periods=[Q1])
-    (source / "deals.csv").write_text(
-        "id,owner_id,name,currency,stage,status,created_at,closed_at,updated_at\n"
-    )
+    (source / "deals.csv").write_text("id,owner_id,name,currency,stage,status,created_at,closed_at,updated_at\n")
     with pytest.raises(SourceError, match=r"deals\.amount"):
         expected(source)
     (source / "deals.csv").unlink()
@@ -752,9 +746,7 @@ def test_the_maven_q2_company_revenue_carries_the_rep_and_region_weights(maven_s
     weighted = Decimal(0)
     for row in _maven_won():
         if "2017-04-01" <= row["close_date"] <= "2017-06-30":
-            weight = (
-                Decimal("1.5") if row["sales_agent"] in ("Darcel Schlecht", "Vicki Laflamme") else Decimal(1)
-            )
+            weight = Decimal("1.5") if row["sales_agent"] in ("Darcel Schlecht", "Vicki Laflamme") else Decimal(1)
             weight *= Decimal("0.5") if region_of[row["sales_agent"]] == "East" else Decimal(1)
             weighted += int(row["close_value"]) * weight
     marts = expected(maven_source, date(2017, 12, 31))

@@ -165,11 +165,7 @@ def test_no_rep_has_an_event_before_hire_or_outside_their_memberships(tiny: Path
         assert moment >= hired[owner]
         for zone in ("UTC", "America/Los_Angeles", "Asia/Tokyo"):
             assert start <= moment.astimezone(ZoneInfo(zone)).date() < end
-        assert (
-            datetime(2023, 1, 1, tzinfo=ZoneInfo("UTC"))
-            <= moment
-            < datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC"))
-        )
+        assert datetime(2023, 1, 1, tzinfo=ZoneInfo("UTC")) <= moment < datetime(2026, 1, 1, tzinfo=ZoneInfo("UTC"))
 
 
 # --- deals and splits ------------------------------------------------------------------------------------
@@ -177,9 +173,7 @@ def test_no_rep_has_an_event_before_hire_or_outside_their_memberships(tiny: Path
 
 def test_open_deals_have_no_closed_at_and_closed_ones_close_after_they_open(tiny: Path) -> None:
     deals = read(tiny, "deals")
-    shares = {
-        status: sum(row["status"] == status for row in deals) / len(deals) for status in ("won", "lost")
-    }
+    shares = {status: sum(row["status"] == status for row in deals) / len(deals) for status in ("won", "lost")}
     assert 0.30 < shares["won"] < 0.40 and 0.30 < shares["lost"] < 0.40
     for deal in deals:
         assert instant(deal["updated_at"]) >= instant(deal["created_at"])
@@ -189,9 +183,7 @@ def test_open_deals_have_no_closed_at_and_closed_ones_close_after_they_open(tiny
         else:
             assert instant(deal["closed_at"]) > instant(deal["created_at"])
             assert deal["stage"] == f"closed_{deal['status']}"
-        assert (
-            0.1 * float(deal["amount"]) - 0.01 <= float(deal["margin"]) <= 0.6 * float(deal["amount"]) + 0.01
-        )
+        assert 0.1 * float(deal["amount"]) - 0.01 <= float(deal["margin"]) <= 0.6 * float(deal["amount"]) + 0.01
 
 
 def test_deal_splits_sum_to_100_per_deal_and_include_the_owner(tiny: Path) -> None:
@@ -272,9 +264,7 @@ def test_each_team_quota_target_differs_from_the_sum_of_its_members_targets(tiny
         for row in memberships[quota["user_id"]]:
             if day(row["valid_from"]) <= reference < day(row["valid_to"] or "9999-12-31"):
                 key = (row["team_id"], quota["period_id"], quota["metric_type"])
-                member_sum[key] += (
-                    float(quota["target_value"]) * float(quota["weight"]) * float(row["weight"])
-                )
+                member_sum[key] += float(quota["target_value"]) * float(quota["weight"]) * float(row["weight"])
     team_quotas = [q for q in quotas if q["team_id"] and not q["user_id"]]
     for quota in team_quotas:
         if parent[quota["team_id"]]:

@@ -22,9 +22,7 @@ class Actuals:
         self.rep_count = rep_count
         self.values = np.zeros((len(METRIC_TYPES), rep_count, SPAN_MONTHS))
 
-    def add(
-        self, metric: str, reps: np.ndarray, seconds: np.ndarray, amounts: np.ndarray | None = None
-    ) -> None:
+    def add(self, metric: str, reps: np.ndarray, seconds: np.ndarray, amounts: np.ndarray | None = None) -> None:
         """Count events (or sum `amounts`) of `metric` by owner and UTC month of `seconds`."""
         cells = reps * SPAN_MONTHS + span_month_index(seconds)
         totals = np.bincount(cells, weights=amounts, minlength=self.rep_count * SPAN_MONTHS)

@@ -109,9 +109,7 @@ class TeamRoster:
     def teammate(self, reps: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         """The rep `offsets` places after each rep in its team's (circular) roster."""
         team = self.rep_team[reps]
-        return self.sorted_reps[
-            self.team_start[team] + (self.rep_position[reps] + offsets) % self.team_size[team]
-        ]
+        return self.sorted_reps[self.team_start[team] + (self.rep_position[reps] + offsets) % self.team_size[team]]
 
 
 @dataclass(frozen=True)

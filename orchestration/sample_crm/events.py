@@ -66,8 +66,6 @@ def any_hour(rng: np.random.Generator, count: int) -> np.ndarray:
     return np.where(rng.random(count) < 2 / 3, business_hours(rng, count), anytime)
 
 
-def local_instants(
-    days: np.ndarray, seconds_of_day: np.ndarray, utc_offset_seconds: np.ndarray
-) -> np.ndarray:
+def local_instants(days: np.ndarray, seconds_of_day: np.ndarray, utc_offset_seconds: np.ndarray) -> np.ndarray:
     """UTC epoch seconds of local (day, time of day) at the given fixed UTC offsets."""
     return days * SECONDS_PER_DAY + seconds_of_day - utc_offset_seconds

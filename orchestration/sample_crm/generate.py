@@ -56,9 +56,7 @@ def _write_whole(out_dir: Path, scale: Scale, name: str, table: pa.Table, progre
     return writer.rows
 
 
-def generate_sample_crm(
-    scale: str, out_dir: Path, seed: int = 42, progress: Progress | None = None
-) -> dict[str, int]:
+def generate_sample_crm(scale: str, out_dir: Path, seed: int = 42, progress: Progress | None = None) -> dict[str, int]:
     """Write a sample CRM of `scale` ('tiny', 'S' or 'M') into `out_dir`; return row counts per table.
 
     tiny is written as CSV, S and M as Parquet. The big tables are generated and written in chunks of
@@ -74,9 +72,7 @@ def generate_sample_crm(
     counts["teams"] = _write_whole(out_dir, spec, "teams", org.teams, report)
     counts["users"] = _write_whole(out_dir, spec, "users", org.users, report)
     counts["team_memberships"] = _write_whole(out_dir, spec, "team_memberships", org.memberships, report)
-    counts["fx_rates"] = _write_whole(
-        out_dir, spec, "fx_rates", generate_fx_rates(_rng(seed, "fx_rates")), report
-    )
+    counts["fx_rates"] = _write_whole(out_dir, spec, "fx_rates", generate_fx_rates(_rng(seed, "fx_rates")), report)
 
     actuals = Actuals(org.rep_count)
     weights = owner_weights(org)
@@ -105,9 +101,7 @@ def generate_sample_crm(
         counts[name] = _close(writer, name, report)
 
     periods = fiscal_periods(FISCAL_YEAR_START_MONTH, FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR)
-    counts["quota_periods"] = _write_whole(
-        out_dir, spec, "quota_periods", quota_periods_table(periods), report
-    )
+    counts["quota_periods"] = _write_whole(out_dir, spec, "quota_periods", quota_periods_table(periods), report)
     quotas = build_quotas(_rng(seed, "quotas"), org, actuals, periods)
     counts["quotas"] = _write_whole(out_dir, spec, "quotas", quotas, report)
     goals, milestones = build_goals(_rng(seed, "goals"), org, actuals, periods, spec.goals)

@@ -98,8 +98,7 @@ def build_goals(
         team_id: int | None = None
         if goal_type == "individual":
             employed = np.flatnonzero(
-                (org.rep_hire_day < day_number(goal_range.start))
-                & (org.rep_leave_day > day_number(goal_range.end) + 1)
+                (org.rep_hire_day < day_number(goal_range.start)) & (org.rep_leave_day > day_number(goal_range.end) + 1)
             )
             rep = int(rng.choice(employed))
             user_id, scope_name, achieved = int(org.rep_user_ids[rep]), org.rep_names[rep], done[rep]

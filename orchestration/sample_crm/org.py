@@ -140,9 +140,7 @@ def build_org(scale: Scale, rng: np.random.Generator) -> Org:
     areas = _region_areas(scale.regions)
     teams_per_region = _allocate(rng, scale.teams, scale.regions, 2, 0.4)
     team_ids = np.arange(1, scale.regions + scale.teams + 1, dtype=np.int64)
-    team_region = np.concatenate(
-        [np.arange(scale.regions), np.repeat(np.arange(scale.regions), teams_per_region)]
-    )
+    team_region = np.concatenate([np.arange(scale.regions), np.repeat(np.arange(scale.regions), teams_per_region)])
     team_is_region = np.arange(len(team_ids)) < scale.regions
     team_currency = np.array([areas[region][1].currency for region in team_region], dtype=np.int64)
     team_names: list[str] = [name for name, _ in areas]
@@ -190,8 +188,7 @@ def build_org(scale: Scale, rng: np.random.Generator) -> Org:
         )
 
     executives = [
-        add_user(None, None, _random_day(rng, date(2012, 1, 1), date(2018, 12, 31)))
-        for _ in range(scale.executives)
+        add_user(None, None, _random_day(rng, date(2012, 1, 1), date(2018, 12, 31))) for _ in range(scale.executives)
     ]
     manager_of_team: dict[int, int] = {}
     for region in range(scale.regions):
@@ -230,9 +227,7 @@ def build_org(scale: Scale, rng: np.random.Generator) -> Org:
     win_factor /= win_factor.mean()
 
     # Team history per rep: movers (two contiguous rows), overlays (a quarter in two teams), the rest.
-    region_teams = {
-        region: leaf_teams[team_region[leaf_teams] == region].tolist() for region in range(scale.regions)
-    }
+    region_teams = {region: leaf_teams[team_region[leaf_teams] == region].tolist() for region in range(scale.regions)}
     employed_from = np.maximum(hire_day, SPAN_START_DAY)
     employed_to = np.minimum(leave_day, SPAN_END_DAY)
     overlay_reps: dict[int, tuple[int, int]] = {}
@@ -243,9 +238,7 @@ def build_org(scale: Scale, rng: np.random.Generator) -> Org:
         overlay_reps[int(rng.choice(candidates))] = (start, end)
     can_move = (employed_to - employed_from) >= 240
     movers = set(
-        np.flatnonzero(
-            can_move & (rng.random(scale.reps) < MOVER_SHARE / max(can_move.mean(), 0.01))
-        ).tolist()
+        np.flatnonzero(can_move & (rng.random(scale.reps) < MOVER_SHARE / max(can_move.mean(), 0.01))).tolist()
     ) - set(overlay_reps)
 
     rep_user_ids = np.zeros(scale.reps, dtype=np.int64)
@@ -289,9 +282,7 @@ def build_org(scale: Scale, rng: np.random.Generator) -> Org:
     offsets = np.array([areas[region][1].utc_offset_hours for region in range(scale.regions)])
     membership_array = np.array(membership_rows, dtype=np.float64)
     return Org(
-        teams=pa.table(
-            {"id": team_ids, "name": team_names, "parent_team_id": team_parent}, schema=SCHEMAS["teams"]
-        ),
+        teams=pa.table({"id": team_ids, "name": team_names, "parent_team_id": team_parent}, schema=SCHEMAS["teams"]),
         users=_users_table(users),
         memberships=_memberships_table(memberships),
         team_ids=team_ids,

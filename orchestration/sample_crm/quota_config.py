@@ -72,9 +72,7 @@ def _reassign(rng: np.random.Generator, sums: np.ndarray, metric: str) -> np.nda
     return np.where(np.isclose(targets, sums), targets + _target_unit(metric), targets)
 
 
-def build_quotas(
-    rng: np.random.Generator, org: Org, actuals: Actuals, periods: list[FiscalPeriod]
-) -> pa.Table:
+def build_quotas(rng: np.random.Generator, org: Org, actuals: Actuals, periods: list[FiscalPeriod]) -> pa.Table:
     """Individual, team, region and company quotas for every period and metric."""
     metrics = METRIC_TYPES
     start_day = np.array([day_number(period.start_date) for period in periods])
@@ -94,16 +92,12 @@ def build_quotas(
     blended = np.cumsum(0.5 * actuals.values + 0.5 * expected, axis=2)
     blended = np.concatenate([np.zeros((*blended.shape[:2], 1)), blended], axis=2)
     base = blended[:, :, last_month + 1] - blended[:, :, first_month]
-    employed = (org.rep_hire_day[:, None] <= end_day[None, :]) & (
-        org.rep_leave_day[:, None] > start_day[None, :]
-    )
+    employed = (org.rep_hire_day[:, None] <= end_day[None, :]) & (org.rep_leave_day[:, None] > start_day[None, :])
 
     rep_level = rng.normal(1.0, 0.2, org.rep_count)
     planned = np.clip(rep_level[None, :, None] * rng.normal(1.0, 0.1, base.shape), 0.45, 1.55)
     rep_target = np.stack([round_targets(base[m] / planned[m], metric) for m, metric in enumerate(metrics)])
-    rep_weight = np.where(
-        rng.random(base.shape) < INDIVIDUAL_REWEIGHTED_SHARE, rng.choice(REWEIGHTS, base.shape), 1.0
-    )
+    rep_weight = np.where(rng.random(base.shape) < INDIVIDUAL_REWEIGHTED_SHARE, rng.choice(REWEIGHTS, base.shape), 1.0)
 
     # Members of a team for a period: memberships in force on the rep's first employed day in it.
     reference_day = np.maximum(start_day[None, :], org.rep_hire_day[org.membership_rep][:, None])
@@ -145,9 +139,7 @@ def build_quotas(
         in_usd = (team_target[m, regions] * np.atleast_1d(to_usd)[:, None]).sum(axis=0)
         company_target[m] = _reassign(rng, in_usd, metric)
 
-    return _quota_rows(
-        org, periods, rep_target, rep_weight, employed, team_target, team_weight, company_target
-    )
+    return _quota_rows(org, periods, rep_target, rep_weight, employed, team_target, team_weight, company_target)
 
 
 @dataclass(frozen=True)

@@ -185,9 +185,7 @@ def _read_parquet(path: Path) -> tuple[list[str], list[dict[str, Any]], set[str]
     numeric = {
         column.name
         for column in table.schema
-        if pa.types.is_integer(column.type)
-        or pa.types.is_floating(column.type)
-        or pa.types.is_decimal(column.type)
+        if pa.types.is_integer(column.type) or pa.types.is_floating(column.type) or pa.types.is_decimal(column.type)
     }
     rows = table.to_pylist()
     for row in rows:
@@ -242,9 +240,7 @@ def read_table(source_dir: Path, contract: TableContract) -> SourceTable:
     return SourceTable(contract.name, rows, extra_numeric)
 
 
-def _parse_record(
-    contract: TableContract, record: dict[str, Any], extra_numeric: frozenset[str]
-) -> SourceRow:
+def _parse_record(contract: TableContract, record: dict[str, Any], extra_numeric: frozenset[str]) -> SourceRow:
     text: dict[str, str | None] = {}
     values: dict[str, Any] = {}
     malformed: list[str] = []

@@ -47,9 +47,7 @@ def deal_shares(valid: ValidSource) -> dict[str, list[tuple[str, Decimal]]]:
     splits: dict[str, list[tuple[str, Decimal]]] = defaultdict(list)
     for split in valid.deal_splits:
         splits[split["deal_id"]].append((split["user_id"], split["percent"] / HUNDRED))
-    return {
-        deal_id: splits.get(deal_id) or [(deal["owner_id"], ONE)] for deal_id, deal in valid.deals.items()
-    }
+    return {deal_id: splits.get(deal_id) or [(deal["owner_id"], ONE)] for deal_id, deal in valid.deals.items()}
 
 
 def _won_deal_credits(
@@ -67,9 +65,7 @@ def _won_deal_credits(
     return credits
 
 
-def build_credits(
-    valid: ValidSource, zone: ZoneInfo, custom_fields: set[str]
-) -> dict[MetricKey, list[Credit]]:
+def build_credits(valid: ValidSource, zone: ZoneInfo, custom_fields: set[str]) -> dict[MetricKey, list[Credit]]:
     """The whole ledger, from the valid rows only (a rejected row counts for nothing)."""
     ledger: dict[MetricKey, list[Credit]] = defaultdict(list)
     shares = deal_shares(valid)
@@ -81,9 +77,7 @@ def build_credits(
         ledger[("leads", None)].append(Credit(lead["owner_id"], local_date(lead["created_at"], zone), ONE))
     for activity in valid.activities:
         metric = ACTIVITY_METRICS[activity["type"]]
-        ledger[(metric, None)].append(
-            Credit(activity["owner_id"], local_date(activity["occurred_at"], zone), ONE)
-        )
+        ledger[(metric, None)].append(Credit(activity["owner_id"], local_date(activity["occurred_at"], zone), ONE))
     return ledger
 
 
@@ -136,9 +130,7 @@ class Ledger:
             self._index[key] = index
         return self._index[key]
 
-    def total(
-        self, metric: MetricKey, user_id: str, currency: str | None, first: date, last: date
-    ) -> Decimal:
+    def total(self, metric: MetricKey, user_id: str, currency: str | None, first: date, last: date) -> Decimal:
         """The user's credits of `metric` dated in [first, last], in `currency` for revenue."""
         totals = self._totals(metric, currency).get(user_id)
         return totals.between(first, last) if totals is not None else Decimal(0)

@@ -103,9 +103,7 @@ def quota_currency(quota: Record, reporting_currency: str) -> str:
     return quota["currency"] if quota["currency"] is not None else reporting_currency
 
 
-def build_contexts(
-    quotas: dict[str, Record], periods: dict[str, Record], reporting_currency: str
-) -> list[Context]:
+def build_contexts(quotas: dict[str, Record], periods: dict[str, Record], reporting_currency: str) -> list[Context]:
     """Group the valid quotas by (period, metric key); metric_field only matters for `custom`."""
     grouped: dict[tuple[str, MetricKey], list[Record]] = defaultdict(list)
     for quota in quotas.values():
@@ -294,9 +292,7 @@ def quotas_mart(figures: list[QuotaFigures]) -> list[dict[str, Any]]:
     return rows
 
 
-def pace_status(
-    period: Period, as_of: date, value: Decimal, target: Decimal, projected: Decimal | None
-) -> str:
+def pace_status(period: Period, as_of: date, value: Decimal, target: Decimal, projected: Decimal | None) -> str:
     """SPEC section 4, first matching rule: not_started, achieved, missed, on_track, at_risk, behind."""
     if as_of < period.start:
         return "not_started"
@@ -373,9 +369,7 @@ def _ranks(attainments: list[Decimal]) -> list[int]:
     return [1 + sum(1 for other in attainments if other > mine) for mine in attainments]
 
 
-def leaderboard_mart(
-    calculator: Calculator, figures: list[QuotaFigures], as_of: date
-) -> list[dict[str, Any]]:
+def leaderboard_mart(calculator: Calculator, figures: list[QuotaFigures], as_of: date) -> list[dict[str, Any]]:
     """marts.leaderboard: one row per individual quota, ranked per (period, metric_type, metric_field),
     in display order (rank, then value descending, then user name)."""
     groups: dict[tuple[str, MetricKey], list[QuotaFigures]] = defaultdict(list)
@@ -417,8 +411,6 @@ def leaderboard_mart(
             team_ranks = _ranks([e["attainment_percent"] for e in team_entries])
             for entry, rank in zip(team_entries, team_ranks, strict=True):
                 entry["team_rank"] = rank
-        entries.sort(
-            key=lambda e: (e["rank"], -e["current_value"], e["user_name"] or "", id_sort_key(e["user_id"]))
-        )
+        entries.sort(key=lambda e: (e["rank"], -e["current_value"], e["user_name"] or "", id_sort_key(e["user_id"])))
         rows.extend(entries)
     return rows

@@ -87,9 +87,7 @@ class Organisation:
         """The ranges of [first, last] that no membership of the user covers: SPEC 10.2 sends those
         days' credits straight to the company."""
         covered = sorted(
-            span
-            for membership in self.memberships_of(user_id)
-            if (span := membership.clip(first, last)) is not None
+            span for membership in self.memberships_of(user_id) if (span := membership.clip(first, last)) is not None
         )
         gaps: list[tuple[date, date]] = []
         cursor = first

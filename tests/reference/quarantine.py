@@ -93,9 +93,7 @@ class Screen:
     def _set_aside(self, rejected: list[SourceRow], reason: Callable[[SourceRow], str]) -> None:
         rejected_ids = {id(row) for row in rejected}
         self.kept = [row for row in self.kept if id(row) not in rejected_ids]
-        self.rejections.extend(
-            Rejection(self.table_name, self._source_id(row), reason(row)) for row in rejected
-        )
+        self.rejections.extend(Rejection(self.table_name, self._source_id(row), reason(row)) for row in rejected)
 
     def reject(self, reason: str | Callable[[SourceRow], str], fails: Callable[[SourceRow], bool]) -> None:
         """Reject every remaining row for which `fails` holds."""
@@ -250,9 +248,7 @@ def screen_deals(table: SourceTable, users: dict[str, Record], fx: FxRates, zone
     screen.reject("won without amount", lambda row: row["status"] == "won" and row["amount"] is None)
     screen.reject(
         "missing rate",
-        lambda row: (
-            row["status"] == "won" and not fx.has_rate(row["currency"], local_date(row["closed_at"], zone))
-        ),
+        lambda row: row["status"] == "won" and not fx.has_rate(row["currency"], local_date(row["closed_at"], zone)),
     )
     return screen
 
@@ -308,9 +304,7 @@ def screen_activities(table: SourceTable, users: dict[str, Record]) -> Screen:
 def _reject_date_range_problems(screen: Screen) -> None:
     """'end before start' (end_date < start_date). A row without both dates has no range at all and is
     set aside just before, as 'missing start_date or end_date'."""
-    screen.reject(
-        "missing start_date or end_date", lambda row: row["start_date"] is None or row["end_date"] is None
-    )
+    screen.reject("missing start_date or end_date", lambda row: row["start_date"] is None or row["end_date"] is None)
     screen.reject("end before start", lambda row: row["end_date"] < row["start_date"])
 
 

@@ -76,8 +76,7 @@ class ExpectedMarts:
         return [
             row
             for row in self.leaderboard
-            if (row["period_id"], row["metric_type"], row["metric_field"])
-            == (period_id, metric_type, metric_field)
+            if (row["period_id"], row["metric_type"], row["metric_field"]) == (period_id, metric_type, metric_field)
         ]
 
     def quarantined(self) -> set[tuple[str, str | None]]:
@@ -112,9 +111,7 @@ def compute_expected_marts(
     with localcontext() as decimal_context:
         decimal_context.prec = DECIMAL_PRECISION
         valid = screen_source(read_source(Path(source_dir)), zone, reporting_currency)
-        custom_fields = {
-            quota["metric_field"] for quota in valid.quotas.values() if quota["metric_type"] == "custom"
-        }
+        custom_fields = {quota["metric_field"] for quota in valid.quotas.values() if quota["metric_type"] == "custom"}
         fx: FxRates = valid.fx
         ledger = Ledger(build_credits(valid, zone, custom_fields), fx)
         calculator = Calculator(Organisation(valid), ledger, fx)
@@ -126,7 +123,6 @@ def compute_expected_marts(
             quota_rollups=_plain_rows(rollups_mart(calculator, contexts, as_of)),
             leaderboard=_plain_rows(leaderboard_mart(calculator, figures, as_of)),
             quarantine=[
-                {"source_table": r.source_table, "source_id": r.source_id, "reason": r.reason}
-                for r in valid.rejections
+                {"source_table": r.source_table, "source_id": r.source_id, "reason": r.reason} for r in valid.rejections
             ],
         )

@@ -66,9 +66,7 @@ def write_source(directory: Path, **tables: Iterable[Mapping[str, Any]]) -> Path
 Row = dict[str, Any]
 
 
-def period(
-    period_id: str, start: str, end: str, period_type: str = "quarter", name: str | None = None
-) -> Row:
+def period(period_id: str, start: str, end: str, period_type: str = "quarter", name: str | None = None) -> Row:
     return {
         "id": period_id,
         "name": name or period_id,
@@ -83,9 +81,7 @@ def team(team_id: str, parent: str | None = None, name: str | None = None) -> Ro
     return {"id": team_id, "name": name or f"Team {team_id}", "parent_team_id": parent}
 
 
-def user(
-    user_id: str, team_id: str | None = None, name: str | None = None, manager_id: str | None = None
-) -> Row:
+def user(user_id: str, team_id: str | None = None, name: str | None = None, manager_id: str | None = None) -> Row:
     name = name or f"User {user_id}"
     return {
         "id": user_id,

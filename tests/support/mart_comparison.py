@@ -49,9 +49,7 @@ def compare_rows(
                 problems.append(f"{mart} {k}: {column} = {actual[k][column]}, expected {expected[k][column]}")
         for column in exact:
             if actual[k][column] != expected[k][column]:
-                problems.append(
-                    f"{mart} {k}: {column} = {actual[k][column]!r}, expected {expected[k][column]!r}"
-                )
+                problems.append(f"{mart} {k}: {column} = {actual[k][column]!r}, expected {expected[k][column]!r}")
     return problems
 
 
@@ -105,16 +103,10 @@ def differences(warehouse: Path, expected: ExpectedMarts) -> list[str]:
         numbers=("current_value", "target_value", "attainment_percent", "vs_quota"),
         exact=("rank", "team_rank", "team_id", "user_name"),
     )
-    actual_quarantine = {
-        (row["source_table"], row["source_id"]) for row in read_mart(warehouse, "quarantine")
-    }
+    actual_quarantine = {(row["source_table"], row["source_id"]) for row in read_mart(warehouse, "quarantine")}
     expected_quarantine = expected.quarantined()
-    problems += [
-        f"quarantine: missing {pair}" for pair in sorted(expected_quarantine - actual_quarantine, key=str)
-    ]
-    problems += [
-        f"quarantine: unexpected {pair}" for pair in sorted(actual_quarantine - expected_quarantine, key=str)
-    ]
+    problems += [f"quarantine: missing {pair}" for pair in sorted(expected_quarantine - actual_quarantine, key=str)]
+    problems += [f"quarantine: unexpected {pair}" for pair in sorted(actual_quarantine - expected_quarantine, key=str)]
     return problems
 
 

@@ -12,9 +12,7 @@ _GROUP_BY_FOLDER = {"staging": "staging", "intermediate": "credits_ledger", "mar
 
 
 class QuotaDbtTranslator(DagsterDbtTranslator):
-    def get_asset_spec(
-        self, manifest: Mapping[str, Any], unique_id: str, project: Any | None
-    ) -> dg.AssetSpec:
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any | None) -> dg.AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         node = manifest["nodes"].get(unique_id) or manifest["sources"].get(unique_id) or {}
         folders = node.get("fqn", [])[1:2]

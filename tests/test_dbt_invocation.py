@@ -1,0 +1,26 @@
+"""The dbt command of a run carries the as-of date and the company settings, and nothing else."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from orchestration.dbt_invocation import dbt_build_args
+from orchestration.settings import CompanySettings
+
+
+def test_a_run_builds_everything_as_of_its_date_in_the_company_settings() -> None:
+    args = dbt_build_args(date(2025, 3, 31), CompanySettings("America/Los_Angeles", "EUR", 2))
+    assert args[0] == "build"
+    variables = json.loads(args[args.index("--vars") + 1])
+    assert variables == {
+        "as_of_date": "2025-03-31",
+        "timezone": "America/Los_Angeles",
+        "reporting_currency": "EUR",
+    }
+
+
+def test_unit_tests_are_left_to_the_test_suite_and_a_selection_is_passed_on() -> None:
+    args = dbt_build_args(date(2025, 1, 1), CompanySettings(), select="marts")
+    assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
+    assert args[args.index("--select") + 1] == "marts"

@@ -1,0 +1,90 @@
+"""Reading a source: a missing table, column or wrongly typed column fails cleanly and changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.source_loading import SourceError, load_source_into_raw
+from orchestration.warehouse import connect
+from tests.reference.source_builder import deal, team, user, write_source
+
+
+def _good_source(directory: Path) -> Path:
+    return write_source(
+        directory,
+        teams=[team("t1")],
+        users=[user("u1", "t1")],
+        deals=[deal("d1", "u1", "12.5", "2025-03-01T10:00:00Z", margin="3")],
+    )
+
+
+def _raw_rows(warehouse: Path, table: str) -> list[tuple]:
+    with connect(warehouse, read_only=True) as con:
+        return con.execute(f"select * from raw.{table} order by all").fetchall()
+
+
+def test_a_source_loads_every_contract_table_with_its_types(tmp_path: Path) -> None:
+    counts = load_source_into_raw(tmp_path / "w.duckdb", _good_source(tmp_path / "crm"))
+    assert counts["deals"] == 1 and counts["team_memberships"] == 0 and counts["goals"] == 0
+    with connect(tmp_path / "w.duckdb", read_only=True) as con:
+        types = dict(
+            con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'raw' and table_name = 'deals'"
+            ).fetchall()
+        )
+    assert types["amount"] == "DOUBLE" and types["closed_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert types["margin"] == "DOUBLE", "a numeric extra column is kept as a custom field"
+
+
+def test_a_missing_required_table_is_named_and_the_warehouse_is_unchanged(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    source = _good_source(tmp_path / "crm")
+    load_source_into_raw(warehouse, source)
+    before = _raw_rows(warehouse, "deals")
+    (source / "leads.csv").unlink()
+    with pytest.raises(SourceError, match=r"table leads: required table is missing"):
+        load_source_into_raw(warehouse, source)
+    assert _raw_rows(warehouse, "deals") == before
+
+
+def test_a_missing_required_column_is_named_with_its_table(tmp_path: Path) -> None:
+    source = _good_source(tmp_path / "crm")
+    text = (source / "deals.csv").read_text().replace("closed_at", "close_date")
+    (source / "deals.csv").write_text(text)
+    with pytest.raises(SourceError, match=r"table deals: required column 'closed_at' is missing in deals.csv"):
+        load_source_into_raw(tmp_path / "w.duckdb", source)
+
+
+def test_a_parquet_column_of_the_wrong_type_fails_the_load(tmp_path: Path) -> None:
+    source = _good_source(tmp_path / "crm")
+    duckdb.sql(
+        f"copy (select id, owner_id, name, 'lots' as amount, currency, stage, status, created_at, closed_at, "
+        f"updated_at from read_csv('{source / 'deals.csv'}', all_varchar = true)) "
+        f"to '{source / 'deals.parquet'}' (format parquet)"
+    )
+    (source / "deals.csv").unlink()
+    with pytest.raises(SourceError, match=r"table deals: column 'amount' .* expected number"):
+        load_source_into_raw(tmp_path / "w.duckdb", source)
+
+
+def test_a_value_that_does_not_parse_is_kept_with_a_note_not_dropped(tmp_path: Path) -> None:
+    source = write_source(
+        tmp_path / "crm",
+        teams=[team("t1")],
+        users=[user("u1", "t1")],
+        deals=[deal("d1", "u1", "twelve", "2025-03-01T10:00:00Z"), deal("d2", "u1", 5, "not a date")],
+    )
+    load_source_into_raw(tmp_path / "w.duckdb", source)
+    with connect(tmp_path / "w.duckdb", read_only=True) as con:
+        notes = dict(con.execute("select id, _malformed from raw.deals").fetchall())
+    assert notes["d1"] == "amount=twelve"
+    assert notes["d2"] == "created_at=not a date; closed_at=not a date; updated_at=not a date"
+
+
+def test_a_source_that_is_not_a_directory_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="not a directory"):
+        load_source_into_raw(tmp_path / "w.duckdb", tmp_path / "nowhere")
