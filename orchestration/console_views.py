@@ -14,22 +14,23 @@ def format_amount(value: float, metric_type: str) -> str:
 
 
 def progress_bar(attainment_percent: float, width: int = 30) -> str:
-    """A bar filled in proportion to attainment; past 100% it is full and says by how much."""
+    """A bar filled in proportion to attainment, full at 100% and beyond (the percentage says by how much)."""
     filled = max(0, min(width, round(width * attainment_percent / 100)))
     bar = "█" * filled + "░" * (width - filled)
-    return f"[{bar}]" + (" ⮕ over target" if attainment_percent > 100 else "")
+    return f"[{bar}]"
 
 
 def render_leaderboard(title: str, metric_type: str, entries: list[LeaderboardEntry]) -> str:
-    header = f"{'rank':>4}  {'rep':<22} {'team':<18} {'value':>14} {'target':>14} {'attain.':>8} {'vs quota':>14}"
+    header = f"{'rank':>4}  {'rep':<22} {'team':<24} {'value':>14} {'target':>14} {'attain.':>8} {'vs quota':>14}"
     lines = [title, header, "-" * len(header)]
     for entry in entries:
         medal = MEDALS.get(entry.rank, "  ")
         lines.append(
-            f"{entry.rank:>4}{medal} {entry.user_name[:22]:<22} {(entry.team_name or '-')[:18]:<18} "
+            f"{entry.rank:>4}{medal} {entry.user_name[:22]:<22} {(entry.team_name or '-')[:24]:<24} "
             f"{format_amount(entry.current_value, metric_type):>14} "
             f"{format_amount(entry.target_value, metric_type):>14} "
             f"{entry.attainment_percent:>7.2f}% {format_amount(entry.vs_quota, metric_type):>14}"
+            + (f" {entry.currency}" if metric_type == "revenue" else "")
         )
     if not entries:
         lines.append("(no individual quotas in this period)")
@@ -43,7 +44,7 @@ def render_progress_card(card: ProgressCard) -> str:
         if card.required_daily_pace is not None
         else "period over"
     )
-    width = 52
+    width = 56
     rows = [
         f"{card.user_name} · {card.metric_type} · {card.period_name}",
         f"{format_amount(card.current_value, card.metric_type)} / "

@@ -19,6 +19,7 @@ class LeaderboardEntry:
     target_value: float
     attainment_percent: float
     vs_quota: float
+    currency: str
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ def leaderboard(warehouse: Path, period_id: str, metric_type: str, limit: int = 
         rows = con.execute(
             """
             select rank, team_rank, user_name, team_name, current_value, target_value,
-                   cast(attainment_percent as double), vs_quota
+                   cast(attainment_percent as double), vs_quota, currency
             from marts.leaderboard
             where period_id = ? and metric_type = ? and metric_field is null
             order by display_order

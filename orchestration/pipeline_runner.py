@@ -6,6 +6,8 @@ differs (run config here, environment there).
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
@@ -64,9 +66,12 @@ def run_pipeline(request: RunRequest, job_name: str = "quota_pipeline") -> None:
     from orchestration.run_logging import asset_progress_logger
 
     job = defs.resolve_job_def(job_name).with_logger_defs({"asset_progress": asset_progress_logger})
-    result = job.execute_in_process(
-        run_config=request.run_config(), instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
-    )
+    # dbt's progress lines are written to stdout by dagster-dbt; they are progress, so they go to stderr
+    # and stdout keeps only the results the command prints.
+    with contextlib.redirect_stdout(sys.stderr):
+        result = job.execute_in_process(
+            run_config=request.run_config(), instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+        )
     if not result.success:
         raise PipelineFailure(_first_failure_message(result))
 

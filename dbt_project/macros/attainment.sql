@@ -17,3 +17,10 @@
 {% macro reaches_target(value, target) -%}
     ({{ value }} >= ({{ target }}) * (1 - 1e-9))
 {%- endmacro %}
+
+{#- Sums of values are taken in fixed point. A floating-point sum depends on the order rows arrive in,
+    which varies between runs on several threads, so the same data could show 95,780.83 one day and
+    95,780.82 the next; a DECIMAL(38, 9) sum gives the same answer every time. -#}
+{% macro exact_sum(expression) -%}
+    sum(cast({{ expression }} as decimal(38, 9)))
+{%- endmacro %}

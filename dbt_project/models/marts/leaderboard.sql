@@ -43,6 +43,7 @@ entries as (
         progress.target_value,
         progress.attainment_percent,
         progress.current_value - progress.target_value as vs_quota,
+        progress.currency,
         progress.as_of_date
     from progress
     inner join users on users.user_id = progress.user_id
@@ -74,6 +75,7 @@ select
     target_value,
     attainment_percent,
     vs_quota,
+    currency,
     quota_id,
     as_of_date
 from entries

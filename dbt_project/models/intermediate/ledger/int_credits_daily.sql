@@ -8,7 +8,7 @@ select
     metric_type,
     metric_field,
     currency,
-    sum(credit_value) as credit_value,
+    {{ exact_sum("credit_value") }} as credit_value,
     count(*) as credit_count
 from {{ ref('int_credits') }}
 group by all

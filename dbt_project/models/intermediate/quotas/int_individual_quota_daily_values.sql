@@ -47,6 +47,6 @@ converted as (
         and to_rate.rate_date = credits_in_context.credit_date
 )
 
-select quota_id, credit_date, sum(credit_value) as daily_value
+select quota_id, credit_date, {{ exact_sum("credit_value") }} as daily_value
 from converted
 group by all

@@ -35,7 +35,7 @@ direct_team_daily as (
         member_credits.team_id,
         member_credits.credit_date,
         member_credits.currency,
-        sum(member_credits.credit_value * coalesce(user_weights.weight, 1.0)) as credit_value
+        {{ exact_sum("member_credits.credit_value * coalesce(user_weights.weight, 1.0)") }} as credit_value
     from member_credits
     inner join {{ ref('int_context_days') }} as context_days
         on context_days.metric_type = member_credits.metric_type
@@ -121,6 +121,6 @@ select
     scope_type,
     team_id,
     credit_date,
-    sum(credit_value) as daily_value
+    {{ exact_sum("credit_value") }} as daily_value
 from converted
 group by all

@@ -104,6 +104,6 @@ select
     metric_field,
     scope_type,
     team_id,
-    sum(weighted_target) as member_target_sum
+    {{ exact_sum("weighted_target") }} as member_target_sum
 from converted
 group by all
