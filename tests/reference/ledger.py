@@ -86,6 +86,7 @@ class _DailyTotals:
     """One user's credits summed per day, with running totals for range sums."""
 
     days: list[date] = field(default_factory=list)
+    amounts: list[Decimal] = field(default_factory=list)
     running: list[Decimal] = field(default_factory=lambda: [Decimal(0)])
 
     def between(self, first: date, last: date) -> Decimal:
@@ -94,6 +95,11 @@ class _DailyTotals:
         upto_last = self.running[bisect.bisect_right(self.days, last)]
         before_first = self.running[bisect.bisect_left(self.days, first)]
         return upto_last - before_first
+
+    def each_day(self, first: date, last: date) -> list[tuple[date, Decimal]]:
+        """The (day, sum of that day's credits) of the days in [first, last] that have credits."""
+        low, high = bisect.bisect_left(self.days, first), bisect.bisect_right(self.days, last)
+        return list(zip(self.days[low:high], self.amounts[low:high], strict=True))
 
 
 class Ledger:
@@ -125,6 +131,7 @@ class Ledger:
                 totals = _DailyTotals()
                 for day in sorted(by_day):
                     totals.days.append(day)
+                    totals.amounts.append(by_day[day])
                     totals.running.append(totals.running[-1] + by_day[day])
                 index[user_id] = totals
             self._index[key] = index
@@ -134,3 +141,11 @@ class Ledger:
         """The user's credits of `metric` dated in [first, last], in `currency` for revenue."""
         totals = self._totals(metric, currency).get(user_id)
         return totals.between(first, last) if totals is not None else Decimal(0)
+
+    def daily(
+        self, metric: MetricKey, user_id: str, currency: str | None, first: date, last: date
+    ) -> list[tuple[date, Decimal]]:
+        """The user's credits of `metric` summed per day, for the days in [first, last] that have any;
+        their sum is `total(...)` over the same range."""
+        totals = self._totals(metric, currency).get(user_id)
+        return totals.each_day(first, last) if totals is not None else []

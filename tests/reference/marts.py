@@ -7,12 +7,12 @@ Everything is computed as of a date D from the credits dated on or before D. Num
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from .dates import days_inclusive
 from .fx import FxRates
@@ -30,6 +30,18 @@ Scope = tuple[str, str | None]
 """('individual', user_id), ('team', team_id) or ('company', None)."""
 
 COMPANY: Scope = ("company", None)
+
+Span = tuple[Decimal, str, date, date]
+"""(factor, user_id, first, last): the user's credits dated in [first, last], counted x factor."""
+
+
+class Weighting(Protocol):
+    """What a value needs besides the organisation: the metric, and each scope's own weight (SPEC 10.3).
+    A quota `Context` is one; so is a goal's (goals.GoalContext)."""
+
+    metric: MetricKey
+
+    def weight(self, scope: Scope) -> Decimal: ...
 
 
 def scope_of(quota: Record) -> Scope:
@@ -126,68 +138,65 @@ class Calculator:
 
     # --- values --------------------------------------------------------------------------------------
 
-    def user_value(self, ctx: Context, user_id: str, currency: str, first: date, last: date) -> Decimal:
-        """An individual quota's value: the user's own credits in range, unweighted (weights apply to what
-        a child passes up, not to the child's own number)."""
-        return self.ledger.total(ctx.metric, user_id, currency, first, last)
+    def spans(self, weights: Weighting, scope: Scope, first: date, last: date) -> Iterator[Span]:
+        """What a scope's value is made of: (factor, user, first day, last day) ranges of one user's credits,
+        each counted x factor. The scope's value is the sum over its spans of factor x the user's credits
+        dated in the range (SPEC section 3, 10.2 and 10.3):
 
-    def _path_weight(self, ctx: Context, path: Iterable[str]) -> Decimal:
-        weight = ONE
-        for team_id in path:
-            weight *= ctx.weight(("team", team_id))
-        return weight
-
-    def team_value(self, ctx: Context, team_id: str, currency: str, first: date, last: date) -> Decimal:
-        """Sum over credits of a member (on the credit's date) of any team in the subtree: credit x user
-        weight x membership weight x the weights of the teams from the member's team up to, not including,
-        this team (SPEC 10.3). A user in several teams on a day contributes once per membership row."""
-        total = ZERO
-        for user_id, memberships in self.org.memberships.items():
-            for membership in memberships:
-                path = self.org.path_to_top(membership.team_id)
-                if team_id not in path:
-                    continue
-                span = membership.clip(first, last)
-                if span is None:
-                    continue
-                factor = (
-                    ctx.weight(("individual", user_id))
-                    * membership.weight
-                    * self._path_weight(ctx, path[: path.index(team_id)])
-                )
-                total += factor * self.ledger.total(ctx.metric, user_id, currency, *span)
-        return total
-
-    def company_value(self, ctx: Context, currency: str, first: date, last: date) -> Decimal:
-        """The same as a team, with the path running through the top-level team, plus the credits of users
-        with no team on the credit's day (user weight only)."""
-        total = ZERO
-        for user_id, memberships in self.org.memberships.items():
-            for membership in memberships:
-                span = membership.clip(first, last)
-                if span is None:
-                    continue
-                factor = (
-                    ctx.weight(("individual", user_id))
-                    * membership.weight
-                    * self._path_weight(ctx, self.org.path_to_top(membership.team_id))
-                )
-                total += factor * self.ledger.total(ctx.metric, user_id, currency, *span)
-        for user_id in self.org.users:
-            user_weight = ctx.weight(("individual", user_id))
-            for gap_first, gap_last in self.org.days_without_team(user_id, first, last):
-                total += user_weight * self.ledger.total(ctx.metric, user_id, currency, gap_first, gap_last)
-        return total
-
-    def scope_value(self, ctx: Context, scope: Scope, currency: str, first: date, last: date) -> Decimal:
+        - an individual's value is the user's own credits, unweighted (weights apply to what a child passes
+          up, not to the child's own number);
+        - a team's value: the credits of a member (on the credit's date) of any team in its subtree, x user
+          weight x membership weight x the weights of the teams from the member's team up to, not including,
+          this team. A user in several teams on a day contributes once per membership row;
+        - the company's: the same with the path running through the top-level team, plus the credits of
+          users with no team on the credit's day (user weight only).
+        """
         kind, scope_id = scope
         if kind == "individual":
             assert scope_id is not None
-            return self.user_value(ctx, scope_id, currency, first, last)
-        if kind == "team":
-            assert scope_id is not None
-            return self.team_value(ctx, scope_id, currency, first, last)
-        return self.company_value(ctx, currency, first, last)
+            yield (ONE, scope_id, first, last)
+            return
+        for user_id, memberships in self.org.memberships.items():
+            for membership in memberships:
+                path = self.org.path_to_top(membership.team_id)
+                if kind == "team":
+                    if scope_id not in path:
+                        continue
+                    path = path[: path.index(scope_id)]
+                span = membership.clip(first, last)
+                if span is None:
+                    continue
+                factor = weights.weight(("individual", user_id)) * membership.weight * self._path_weight(weights, path)
+                yield (factor, user_id, *span)
+        if kind == "company":
+            for user_id in self.org.users:
+                user_weight = weights.weight(("individual", user_id))
+                for gap_first, gap_last in self.org.days_without_team(user_id, first, last):
+                    yield (user_weight, user_id, gap_first, gap_last)
+
+    def _path_weight(self, weights: Weighting, path: Iterable[str]) -> Decimal:
+        weight = ONE
+        for team_id in path:
+            weight *= weights.weight(("team", team_id))
+        return weight
+
+    def scope_value(self, weights: Weighting, scope: Scope, currency: str, first: date, last: date) -> Decimal:
+        """The scope's value from the credits dated in [first, last], revenue in `currency`."""
+        total = ZERO
+        for factor, user_id, span_first, span_last in self.spans(weights, scope, first, last):
+            total += factor * self.ledger.total(weights.metric, user_id, currency, span_first, span_last)
+        return total
+
+    def scope_daily(
+        self, weights: Weighting, scope: Scope, currency: str, first: date, last: date
+    ) -> dict[date, Decimal]:
+        """The same value split by credit date: {day: what the day's credits add}, days without credits left
+        out. Summed over [first, d] it is the scope's value of [first, d], for every d <= last."""
+        by_day: dict[date, Decimal] = defaultdict(Decimal)
+        for factor, user_id, span_first, span_last in self.spans(weights, scope, first, last):
+            for day, amount in self.ledger.daily(weights.metric, user_id, currency, span_first, span_last):
+                by_day[day] += factor * amount
+        return dict(by_day)
 
     def value_as_of(self, ctx: Context, scope: Scope, currency: str, as_of: date) -> Decimal:
         """The scope's value from the period's start to min(D, end)."""
@@ -364,7 +373,7 @@ def rollups_mart(calculator: Calculator, contexts: list[Context], as_of: date) -
     return rows
 
 
-def _ranks(attainments: list[Decimal]) -> list[int]:
+def ranks(attainments: list[Decimal]) -> list[int]:
     """SPEC section 5: descending; equal (2-decimal) attainment shares the rank, the next rank skips."""
     return [1 + sum(1 for other in attainments if other > mine) for mine in attainments]
 
@@ -401,14 +410,14 @@ def leaderboard_mart(calculator: Calculator, figures: list[QuotaFigures], as_of:
                     "vs_quota": figure.current_value - figure.quota["target_value"],
                 }
             )
-        for entry, rank in zip(entries, _ranks([e["attainment_percent"] for e in entries]), strict=True):
+        for entry, rank in zip(entries, ranks([e["attainment_percent"] for e in entries]), strict=True):
             entry["rank"] = rank
         by_team: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for entry in entries:
             if entry["team_id"] is not None:
                 by_team[entry["team_id"]].append(entry)
         for team_entries in by_team.values():
-            team_ranks = _ranks([e["attainment_percent"] for e in team_entries])
+            team_ranks = ranks([e["attainment_percent"] for e in team_entries])
             for entry, rank in zip(team_entries, team_ranks, strict=True):
                 entry["team_rank"] = rank
         entries.sort(key=lambda e: (e["rank"], -e["current_value"], e["user_name"] or "", id_sort_key(e["user_id"])))

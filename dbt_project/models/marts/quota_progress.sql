@@ -7,7 +7,9 @@ quotas as (
 ),
 
 values_as_of as (
-    select * from {{ ref('int_quota_values') }}
+    select target_id as quota_id, current_value, week_delta
+    from {{ ref('int_target_values') }}
+    where target_kind = 'quota'
 ),
 
 calendar as (

@@ -3,12 +3,20 @@
     children carry (over-assignment). -#}
 with
 
+quota_contexts as (
+    select distinct context_id, period_id from {{ ref('int_target_contexts') }} where context_kind = 'quota'
+),
+
 rollup_values as (
-    select * from {{ ref('int_rollup_values') }}
+    select quota_contexts.period_id, rollups.*
+    from {{ ref('int_rollup_values') }} as rollups
+    inner join quota_contexts on quota_contexts.context_id = rollups.context_id
 ),
 
 own_quotas as (
-    select * from {{ ref('int_scope_quotas') }} where scope_type in ('team', 'company')
+    select *, target_id as quota_id
+    from {{ ref('int_scope_targets') }}
+    where scope_type in ('team', 'company')
 ),
 
 member_targets as (
@@ -33,13 +41,13 @@ select
     {{ as_of_date() }} as as_of_date
 from rollup_values
 left join own_quotas
-    on own_quotas.period_id = rollup_values.period_id
+    on own_quotas.context_id = rollup_values.context_id
     and own_quotas.metric_type = rollup_values.metric_type
     and own_quotas.metric_field is not distinct from rollup_values.metric_field
     and own_quotas.scope_type = rollup_values.scope_type
     and own_quotas.scope_id is not distinct from rollup_values.team_id
 left join member_targets
-    on member_targets.period_id = rollup_values.period_id
+    on member_targets.context_id = rollup_values.context_id
     and member_targets.metric_type = rollup_values.metric_type
     and member_targets.metric_field is not distinct from rollup_values.metric_field
     and member_targets.scope_type = rollup_values.scope_type

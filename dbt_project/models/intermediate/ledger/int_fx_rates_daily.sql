@@ -1,5 +1,5 @@
 {{ config(materialized='table') }}
-{#- The USD rate in force on every day that any period covers, for every currency with rates plus USD
+{#- The USD rate in force on every day that any quota period or goal covers, for every currency with rates plus USD
     and the reporting currency: the latest valid rate on or before the day. USD and the reporting currency
     default to 1.0 when the source has no rate for them. Conversions become plain equality joins. -#}
 with
@@ -20,8 +20,7 @@ currencies as (
 
 period_range as (
     select min(start_date) as first_day, max(end_date) as last_day
-    from {{ ref('int_quota_periods_checked') }}
-    where rejection_reason is null
+    from {{ ref('int_target_contexts') }}
 ),
 
 days as (

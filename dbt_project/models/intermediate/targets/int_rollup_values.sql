@@ -3,7 +3,7 @@
 with
 
 contexts as (
-    select period_id, metric_type, metric_field from {{ ref('int_quota_contexts') }}
+    select context_id, metric_type, metric_field from {{ ref('int_target_contexts') }}
 ),
 
 scopes as (
@@ -16,7 +16,7 @@ scopes as (
 
 values_as_of as (
     select
-        period_id,
+        context_id,
         metric_type,
         metric_field,
         scope_type,
@@ -30,7 +30,7 @@ values_as_of as (
 )
 
 select
-    contexts.period_id,
+    contexts.context_id,
     contexts.metric_type,
     contexts.metric_field,
     scopes.scope_type,
@@ -40,7 +40,7 @@ select
 from contexts
 cross join scopes
 left join values_as_of
-    on values_as_of.period_id = contexts.period_id
+    on values_as_of.context_id = contexts.context_id
     and values_as_of.metric_type = contexts.metric_type
     and values_as_of.metric_field is not distinct from contexts.metric_field
     and values_as_of.scope_type = scopes.scope_type

@@ -1,20 +1,20 @@
 {#- The targets a team's (or the company's) direct children carry, on the reference day
-    R = min(max(D, start), end): sub-teams with their own quota (target x weight), and users who are
-    members on R with their own quota (target x quota weight x membership weight); users with no team on R
+    R = min(max(D, start), end): sub-teams with their own target (target x weight), and users who are
+    members on R with their own target (target x its weight x membership weight); users with no team on R
     and top-level teams are the company's children. Converted into the parent's currency on R. -#}
 with
 
 contexts as (
     select
-        period_id,
+        context_id,
         metric_type,
         metric_field,
         least(greatest({{ as_of_date() }}, start_date), end_date) as reference_date
-    from {{ ref('int_quota_contexts') }}
+    from {{ ref('int_target_contexts') }}
 ),
 
-scope_quotas as (
-    select * from {{ ref('int_scope_quotas') }}
+scope_targets as (
+    select * from {{ ref('int_scope_targets') }}
 ),
 
 teams as (
@@ -27,7 +27,7 @@ teams as (
 
 team_children as (
     select
-        contexts.period_id,
+        contexts.context_id,
         contexts.metric_type,
         contexts.metric_field,
         contexts.reference_date,
@@ -36,9 +36,9 @@ team_children as (
         child.target_value * child.weight as weighted_target,
         child.currency
     from contexts
-    inner join scope_quotas as child
+    inner join scope_targets as child
         on child.scope_type = 'team'
-        and child.period_id = contexts.period_id
+        and child.context_id = contexts.context_id
         and child.metric_type = contexts.metric_type
         and child.metric_field is not distinct from contexts.metric_field
     inner join teams on teams.team_id = child.scope_id
@@ -46,7 +46,7 @@ team_children as (
 
 user_children as (
     select
-        contexts.period_id,
+        contexts.context_id,
         contexts.metric_type,
         contexts.metric_field,
         contexts.reference_date,
@@ -55,9 +55,9 @@ user_children as (
         child.target_value * child.weight * coalesce(memberships.membership_weight, 1.0) as weighted_target,
         child.currency
     from contexts
-    inner join scope_quotas as child
+    inner join scope_targets as child
         on child.scope_type = 'individual'
-        and child.period_id = contexts.period_id
+        and child.context_id = contexts.context_id
         and child.metric_type = contexts.metric_type
         and child.metric_field is not distinct from contexts.metric_field
     left join {{ ref('int_memberships_effective') }} as memberships
@@ -74,7 +74,7 @@ children as (
 
 converted as (
     select
-        children.period_id,
+        children.context_id,
         children.metric_type,
         children.metric_field,
         children.parent_scope_type as scope_type,
@@ -85,8 +85,8 @@ converted as (
             'coalesce(parent.currency, ' ~ reporting_currency() ~ ')',
             'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as weighted_target
     from children
-    left join scope_quotas as parent
-        on parent.period_id = children.period_id
+    left join scope_targets as parent
+        on parent.context_id = children.context_id
         and parent.metric_type = children.metric_type
         and parent.metric_field is not distinct from children.metric_field
         and parent.scope_type = children.parent_scope_type
@@ -99,7 +99,7 @@ converted as (
 )
 
 select
-    period_id,
+    context_id,
     metric_type,
     metric_field,
     scope_type,

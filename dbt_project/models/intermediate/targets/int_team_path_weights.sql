@@ -1,11 +1,11 @@
 {{ config(materialized='table') }}
 {#- In each context, the factor by which a team's weighted value is multiplied on its way up to each
     ancestor team and to the company: the product of the weights of the teams it passes through (itself
-    included, the receiving team excluded). A team without its own quota in the context has weight 1. -#}
+    included, the receiving team excluded). A team without its own target in the context has weight 1. -#}
 with
 
 contexts as (
-    select period_id, metric_type, metric_field from {{ ref('int_quota_contexts') }}
+    select context_id, metric_type, metric_field from {{ ref('int_target_contexts') }}
 ),
 
 hierarchy as (
@@ -33,13 +33,13 @@ path_steps as (
 ),
 
 team_weights as (
-    select period_id, metric_type, metric_field, scope_id as team_id, weight
-    from {{ ref('int_scope_quotas') }}
+    select context_id, metric_type, metric_field, scope_id as team_id, weight
+    from {{ ref('int_scope_targets') }}
     where scope_type = 'team'
 )
 
 select
-    contexts.period_id,
+    contexts.context_id,
     contexts.metric_type,
     contexts.metric_field,
     path_steps.team_id,
@@ -49,7 +49,7 @@ select
 from contexts
 cross join path_steps
 left join team_weights
-    on team_weights.period_id = contexts.period_id
+    on team_weights.context_id = contexts.context_id
     and team_weights.metric_type = contexts.metric_type
     and team_weights.metric_field is not distinct from contexts.metric_field
     and team_weights.team_id = path_steps.step_team_id

@@ -1,7 +1,7 @@
 {{ config(materialized='table') }}
 {#- What every team and the company earn on each day of each context, weighted and in the scope's own
     currency. A credit counts for the team its user belonged to on the credit's date, times the user's
-    quota weight and the membership weight; it then climbs the tree with the team path weights. Credits
+    own-target weight and the membership weight; it then climbs the tree with the team path weights. Credits
     of a user without a team that day go straight to the company. -#}
 with
 
@@ -22,14 +22,14 @@ member_credits as (
 ),
 
 user_weights as (
-    select period_id, metric_type, metric_field, scope_id as user_id, weight
-    from {{ ref('int_scope_quotas') }}
+    select context_id, metric_type, metric_field, scope_id as user_id, weight
+    from {{ ref('int_scope_targets') }}
     where scope_type = 'individual'
 ),
 
 direct_team_daily as (
     select
-        context_days.period_id,
+        context_days.context_id,
         context_days.metric_type,
         context_days.metric_field,
         member_credits.team_id,
@@ -42,7 +42,7 @@ direct_team_daily as (
         and context_days.metric_field is not distinct from member_credits.metric_field
         and context_days.credit_date = member_credits.credit_date
     left join user_weights
-        on user_weights.period_id = context_days.period_id
+        on user_weights.context_id = context_days.context_id
         and user_weights.metric_type = context_days.metric_type
         and user_weights.metric_field is not distinct from context_days.metric_field
         and user_weights.user_id = member_credits.user_id
@@ -51,7 +51,7 @@ direct_team_daily as (
 
 passed_up as (
     select
-        direct_team_daily.period_id,
+        direct_team_daily.context_id,
         direct_team_daily.metric_type,
         direct_team_daily.metric_field,
         path_weights.receiver_scope_type as scope_type,
@@ -61,7 +61,7 @@ passed_up as (
         direct_team_daily.credit_value * path_weights.path_weight as credit_value
     from direct_team_daily
     inner join {{ ref('int_team_path_weights') }} as path_weights
-        on path_weights.period_id = direct_team_daily.period_id
+        on path_weights.context_id = direct_team_daily.context_id
         and path_weights.metric_type = direct_team_daily.metric_type
         and path_weights.metric_field is not distinct from direct_team_daily.metric_field
         and path_weights.team_id = direct_team_daily.team_id
@@ -69,7 +69,7 @@ passed_up as (
     union all
 
     select
-        period_id,
+        context_id,
         metric_type,
         metric_field,
         'company' as scope_type,
@@ -82,14 +82,14 @@ passed_up as (
 ),
 
 scope_currencies as (
-    select period_id, metric_type, metric_field, scope_type, scope_id, currency
-    from {{ ref('int_scope_quotas') }}
+    select context_id, metric_type, metric_field, scope_type, scope_id, currency
+    from {{ ref('int_scope_targets') }}
     where scope_type in ('team', 'company')
 ),
 
 converted as (
     select
-        passed_up.period_id,
+        passed_up.context_id,
         passed_up.metric_type,
         passed_up.metric_field,
         passed_up.scope_type,
@@ -101,7 +101,7 @@ converted as (
             'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as credit_value
     from passed_up
     left join scope_currencies
-        on scope_currencies.period_id = passed_up.period_id
+        on scope_currencies.context_id = passed_up.context_id
         and scope_currencies.metric_type = passed_up.metric_type
         and scope_currencies.metric_field is not distinct from passed_up.metric_field
         and scope_currencies.scope_type = passed_up.scope_type
@@ -115,7 +115,7 @@ converted as (
 )
 
 select
-    period_id,
+    context_id,
     metric_type,
     metric_field,
     scope_type,

@@ -1,0 +1,53 @@
+{{ config(materialized='table') }}
+{#- Each individual target's value earned on each day of its range: the user's own credits of the
+    target's metric, converted into the target's currency with the rates in force that day. Unweighted:
+    weights only shape what a user passes up to teams. -#}
+with
+
+individual_targets as (
+    select target_kind, target_id, context_id, scope_id as user_id, metric_type, metric_field, currency
+    from {{ ref('int_targets') }}
+    where scope_type = 'individual'
+),
+
+credits_in_context as (
+    select
+        context_days.context_id,
+        credits.user_id,
+        credits.metric_type,
+        credits.metric_field,
+        credits.credit_date,
+        credits.currency,
+        credits.credit_value
+    from {{ ref('int_credits_daily') }} as credits
+    inner join {{ ref('int_context_days') }} as context_days
+        on context_days.metric_type = credits.metric_type
+        and context_days.metric_field is not distinct from credits.metric_field
+        and context_days.credit_date = credits.credit_date
+),
+
+converted as (
+    select
+        individual_targets.target_kind,
+        individual_targets.target_id,
+        credits_in_context.credit_date,
+        {{ convert_currency(
+            'credits_in_context.credit_value', 'credits_in_context.currency', 'individual_targets.currency',
+            'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as credit_value
+    from credits_in_context
+    inner join individual_targets
+        on individual_targets.user_id = credits_in_context.user_id
+        and individual_targets.context_id = credits_in_context.context_id
+        and individual_targets.metric_type = credits_in_context.metric_type
+        and individual_targets.metric_field is not distinct from credits_in_context.metric_field
+    left join {{ ref('int_fx_rates_daily') }} as from_rate
+        on from_rate.currency = credits_in_context.currency
+        and from_rate.rate_date = credits_in_context.credit_date
+    left join {{ ref('int_fx_rates_daily') }} as to_rate
+        on to_rate.currency = individual_targets.currency
+        and to_rate.rate_date = credits_in_context.credit_date
+)
+
+select target_kind, target_id, credit_date, {{ exact_sum("credit_value") }} as daily_value
+from converted
+group by all

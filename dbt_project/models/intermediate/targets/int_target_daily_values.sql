@@ -1,0 +1,31 @@
+{{ config(materialized='table') }}
+{#- Every target's value earned on each day of its range, in its own currency: an individual target's
+    own credits, or, for a team or company target, its scope's weighted rollup in that context. Values as
+    of any day, snapshots, week deltas and the day a goal was reached are all sums of this one table. -#}
+with
+
+individual as (
+    select target_kind, target_id, credit_date, daily_value
+    from {{ ref('int_individual_target_daily_values') }}
+),
+
+scope_targets as (
+    select target_kind, target_id, context_id, metric_type, metric_field, scope_type, scope_id
+    from {{ ref('int_targets') }}
+    where scope_type in ('team', 'company')
+),
+
+rollups as (
+    select scope_targets.target_kind, scope_targets.target_id, rollups.credit_date, rollups.daily_value
+    from scope_targets
+    inner join {{ ref('int_rollup_daily_values') }} as rollups
+        on rollups.context_id = scope_targets.context_id
+        and rollups.metric_type = scope_targets.metric_type
+        and rollups.metric_field is not distinct from scope_targets.metric_field
+        and rollups.scope_type = scope_targets.scope_type
+        and rollups.team_id is not distinct from scope_targets.scope_id
+)
+
+select * from individual
+union all
+select * from rollups
