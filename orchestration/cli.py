@@ -62,11 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, required=True)
     generate.add_argument("--seed", type=int, default=DEMO_SEED)
 
-    run = commands.add_parser("run", help="one daily run: load the source and build the marts as of a date")
+    run = commands.add_parser("run", help="one daily run: load the source, build the marts and D's snapshots")
     run.add_argument("--source", required=True, help="directory of CSV/Parquet files")
     run.add_argument("--warehouse", type=Path, required=True, help="DuckDB file to build")
     run.add_argument("--as-of", type=_date, help="as-of date (default: today in the company time zone)")
     _add_settings_flags(run)
+
+    backfill = commands.add_parser("backfill", help="write the snapshots of every day of a range, in one run")
+    backfill.add_argument("--source", required=True, help="directory of CSV/Parquet files")
+    backfill.add_argument("--warehouse", type=Path, required=True, help="DuckDB file to build")
+    backfill.add_argument("--start", type=_date, required=True, help="first day to write")
+    backfill.add_argument("--end", type=_date, required=True, help="last day to write")
+    _add_settings_flags(backfill)
     return parser
 
 
@@ -74,14 +81,19 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _run(source: Path, warehouse: Path, as_of: date, company: CompanySettings) -> None:
-    from orchestration.pipeline_runner import RunRequest, run_pipeline
+def _check_source(source: Path) -> None:
+    """Check the source before starting Dagster, so a bad source fails in a second with one clear line."""
     from orchestration.source_loading import inspect_source
     from orchestration.warehouse import connect
 
-    # Check the source before starting Dagster, so a bad source fails in a second with one clear line.
     with connect(Path(":memory:")) as con:
         inspect_source(con, source)
+
+
+def _run(source: Path, warehouse: Path, as_of: date, company: CompanySettings) -> None:
+    from orchestration.pipeline_runner import RunRequest, run_pipeline
+
+    _check_source(source)
     started = time.monotonic()
     _say(f"running the pipeline on {source} as of {as_of} ({company.timezone}, {company.reporting_currency})")
     run_pipeline(RunRequest(source.resolve(), warehouse.resolve(), as_of, company))
@@ -113,6 +125,22 @@ def command_run(args: argparse.Namespace) -> None:
     _print_summary(args.warehouse)
 
 
+def command_backfill(args: argparse.Namespace) -> None:
+    from orchestration.mart_queries import snapshot_days
+    from orchestration.pipeline_runner import RunRequest, run_pipeline
+
+    company = _company_settings(args)
+    _check_source(Path(args.source))
+    days = (args.end - args.start).days + 1
+    _say(f"backfilling {days} days of snapshots, {args.start} .. {args.end}, in one run")
+    started = time.monotonic()
+    request = RunRequest(Path(args.source).resolve(), args.warehouse.resolve(), args.end, company)
+    run_pipeline(request, "snapshot_backfill", args.start, args.end)
+    _say(f"backfill finished in {time.monotonic() - started:.1f} s → {args.warehouse}")
+    written = snapshot_days(args.warehouse, args.start, args.end)
+    print(f"quota_snapshots: {sum(written.values()):,} rows over {len(written)} days ({args.start} .. {args.end})")
+
+
 def command_demo(args: argparse.Namespace) -> None:
     from orchestration.console_views import render_leaderboard, render_progress_card
     from orchestration.mart_queries import leaderboard, period_containing, progress_card
@@ -138,7 +166,12 @@ def command_demo(args: argparse.Namespace) -> None:
     print(f"\nExplore: duckdb -readonly {DEMO_WAREHOUSE}  (schema marts)")
 
 
-COMMANDS = {"demo": command_demo, "generate": command_generate, "run": command_run}
+COMMANDS = {
+    "demo": command_demo,
+    "generate": command_generate,
+    "run": command_run,
+    "backfill": command_backfill,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,3 +28,16 @@ def dbt_build_args(as_of: date, settings: CompanySettings, select: str | None = 
     if select:
         args += ["--select", select]
     return args
+
+
+def dbt_snapshot_args(first_day: date, last_day: date, settings: CompanySettings) -> list[str]:
+    """`dbt build` of the snapshot models for the days [first_day, last_day]: one invocation per window,
+    however many days it spans, so a backfill of a year is one dbt run."""
+    if last_day < first_day:
+        raise ValueError(f"snapshot window ends ({last_day}) before it starts ({first_day})")
+    variables = {
+        **dbt_vars(last_day, settings),
+        "snapshot_start_date": first_day.isoformat(),
+        "snapshot_end_date": last_day.isoformat(),
+    }
+    return ["build", "--vars", json.dumps(variables, sort_keys=True), "--exclude-resource-type", "unit_test"]

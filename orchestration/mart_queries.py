@@ -44,7 +44,18 @@ class RunSummary:
     mart_rows: dict[str, int]
 
 
-MARTS = ("quota_periods", "quotas", "quota_progress", "quota_rollups", "leaderboard", "quarantine")
+MARTS = (
+    "quota_periods",
+    "quotas",
+    "quota_progress",
+    "quota_rollups",
+    "leaderboard",
+    "quota_snapshots",
+    "goals",
+    "goal_milestones",
+    "quota_history",
+    "quarantine",
+)
 
 
 def period_containing(warehouse: Path, day: date, period_type: str) -> tuple[str, str] | None:
@@ -124,3 +135,14 @@ def run_summary(warehouse: Path) -> RunSummary:
             for name in MARTS
         }
     return RunSummary(rows_loaded, quarantined, mart_rows)
+
+
+def snapshot_days(warehouse: Path, first_day: date, last_day: date) -> dict[date, int]:
+    """How many snapshot rows each day of the range holds."""
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            "select snapshot_date, count(*) from marts.quota_snapshots where snapshot_date between ? and ? "
+            "group by 1 order by 1",
+            [first_day, last_day],
+        ).fetchall()
+    return {day: int(count) for day, count in rows}

@@ -17,6 +17,10 @@ import dagster as dg
 from orchestration.settings import CompanySettings
 from orchestration.source_loading import SourceError
 
+# The run tags with which Dagster runs a range of partitions as one run (as a single-run backfill does).
+ASSET_PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
+ASSET_PARTITION_RANGE_END_TAG = "dagster/asset_partition_range_end"
+
 
 class PipelineFailure(Exception):
     """A run that did not succeed; the message is the one line a person needs to act on."""
@@ -45,6 +49,19 @@ class RunRequest:
         }
 
 
+def _partition_arguments(request: RunRequest, first_day: date | None, last_day: date | None) -> dict:
+    if first_day is None or last_day is None:
+        return {"partition_key": request.as_of.isoformat()}
+    if last_day < first_day:
+        raise PipelineFailure(f"the range ends ({last_day}) before it starts ({first_day})")
+    return {
+        "tags": {
+            ASSET_PARTITION_RANGE_START_TAG: first_day.isoformat(),
+            ASSET_PARTITION_RANGE_END_TAG: last_day.isoformat(),
+        }
+    }
+
+
 def _first_failure_message(result: dg.ExecuteInProcessResult) -> str:
     for event in result.all_events:
         if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
@@ -60,8 +77,17 @@ def _first_failure_message(result: dg.ExecuteInProcessResult) -> str:
     return "the run failed (see the Dagster logs)"
 
 
-def run_pipeline(request: RunRequest, job_name: str = "quota_pipeline") -> None:
-    """Execute the job in this process; raise PipelineFailure with one line when it fails."""
+def run_pipeline(
+    request: RunRequest,
+    job_name: str = "quota_pipeline",
+    first_day: date | None = None,
+    last_day: date | None = None,
+) -> None:
+    """Execute the job in this process; raise PipelineFailure with one line when it fails.
+
+    The daily job runs the partition of the as-of date. With `first_day`/`last_day` the job runs the whole
+    range of daily partitions as one run (the snapshot models take the range in one dbt invocation).
+    """
     from orchestration.definitions import defs
     from orchestration.run_logging import asset_progress_logger
 
@@ -70,7 +96,10 @@ def run_pipeline(request: RunRequest, job_name: str = "quota_pipeline") -> None:
     # and stdout keeps only the results the command prints.
     with contextlib.redirect_stdout(sys.stderr):
         result = job.execute_in_process(
-            run_config=request.run_config(), instance=dg.DagsterInstance.ephemeral(), raise_on_error=False
+            run_config=request.run_config(),
+            instance=dg.DagsterInstance.ephemeral(),
+            raise_on_error=False,
+            **_partition_arguments(request, first_day, last_day),
         )
     if not result.success:
         raise PipelineFailure(_first_failure_message(result))

@@ -30,3 +30,15 @@
 {% macro to_local_date(timestamp_column) -%}
     cast(timezone('{{ company_timezone() }}', {{ timestamp_column }}) as date)
 {%- endmacro %}
+
+{#- The days a snapshot run writes: [snapshot_start_date, snapshot_end_date], the Dagster partition window.
+    Left empty, both are the as-of date, so a plain daily run writes that day. -#}
+{% macro snapshot_window_start() -%}
+    {%- set value = var('snapshot_start_date') | string -%}
+    {%- if value == '' -%}{{ as_of_date() }}{%- else -%}date '{{ _require_shape("snapshot_start_date", value, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$") }}'{%- endif -%}
+{%- endmacro %}
+
+{% macro snapshot_window_end() -%}
+    {%- set value = var('snapshot_end_date') | string -%}
+    {%- if value == '' -%}{{ as_of_date() }}{%- else -%}date '{{ _require_shape("snapshot_end_date", value, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$") }}'{%- endif -%}
+{%- endmacro %}

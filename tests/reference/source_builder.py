@@ -155,3 +155,48 @@ def quota(
         "currency": currency,
         "weight": weight,
     }
+
+
+def goal(
+    goal_id: str,
+    goal_type: str,
+    metric_type: str,
+    target: Any,
+    start: str,
+    end: str,
+    user_id: str | None = None,
+    team_id: str | None = None,
+    weight: Any = None,
+    name: str | None = None,
+) -> Row:
+    return {
+        "id": goal_id,
+        "name": name or goal_id,
+        "description": f"Goal {goal_id}",
+        "goal_type": goal_type,
+        "user_id": user_id,
+        "team_id": team_id,
+        "metric_type": metric_type,
+        "target_value": target,
+        "start_date": start,
+        "end_date": end,
+        "weight": weight,
+    }
+
+
+def milestone(
+    milestone_id: str,
+    goal_id: str,
+    target: Any,
+    target_date: str | None,
+    display_order: int = 1,
+    name: str | None = None,
+) -> Row:
+    return {
+        "id": milestone_id,
+        "goal_id": goal_id,
+        "name": name or milestone_id,
+        "target_value": target,
+        "target_date": target_date,
+        "display_order": display_order,
+    }

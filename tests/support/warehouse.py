@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from orchestration.dbt_invocation import dbt_vars
+from orchestration.dbt_invocation import dbt_snapshot_args, dbt_vars
 from orchestration.defs.transform.project import DBT_PROJECT_DIR, dbt_executable
 from orchestration.settings import CompanySettings
 from orchestration.source_loading import load_source_into_raw
@@ -68,6 +68,33 @@ def build_warehouse(
         warehouse.parent / "dbt_target",
     )
     return warehouse
+
+
+def write_snapshots(
+    warehouse: Path, first_day: date, last_day: date, timezone: str = "UTC", currency: str = "USD"
+) -> None:
+    """Write the snapshot days [first_day, last_day] with the same dbt command a partitioned run uses."""
+    args = dbt_snapshot_args(first_day, last_day, CompanySettings(timezone=timezone, reporting_currency=currency))
+    run_dbt(warehouse, [*args, "--select", "config.materialized:incremental"], warehouse.parent / "dbt_target")
+
+
+def reload_source(warehouse: Path, source_dir: Path, as_of: date, timezone: str = "UTC") -> None:
+    """Load a changed source and rebuild every model but the snapshot history (as a daily run would)."""
+    settings = CompanySettings(timezone=timezone)
+    load_source_into_raw(warehouse, source_dir)
+    run_dbt(
+        warehouse,
+        [
+            "build",
+            "--vars",
+            json.dumps(dbt_vars(as_of, settings)),
+            "--exclude-resource-type",
+            "unit_test",
+            "--exclude",
+            "config.materialized:incremental",
+        ],
+        warehouse.parent / "dbt_target",
+    )
 
 
 def _plain(value: Any) -> Any:

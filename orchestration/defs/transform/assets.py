@@ -1,6 +1,11 @@
-"""The dbt models, from staging to the marts, as Dagster assets (dbt tests become asset checks)."""
+"""The dbt models, from staging to the marts, as Dagster assets (dbt tests become asset checks).
+
+The incremental models (the snapshot history) are partitioned by day and defined in `defs/snapshots`;
+everything else is rebuilt by each run as of its date.
+"""
 
 import os
+from datetime import date
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
@@ -13,11 +18,27 @@ from orchestration.resources import PipelineSettings
 TRANSLATOR = QuotaDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 
 
-@dbt_assets(manifest=ensure_manifest(), project=quota_dbt_project, dagster_dbt_translator=TRANSLATOR)
-def quota_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings):
-    """Build the ledger and marts as of the run's date, in the company's time zone and currency."""
-    # dbt's profile reads the warehouse path from this variable: the same value the ingest assets used.
+def point_dbt_at_warehouse(pipeline: PipelineSettings) -> None:
+    """dbt's profile reads the warehouse path from this variable: the same path the ingest assets used."""
     os.environ["QUOTAS_WAREHOUSE"] = str(pipeline.warehouse_path)
     os.environ.setdefault("DO_NOT_TRACK", "1")
-    args = dbt_build_args(pipeline.as_of(), pipeline.company)
-    yield from dbt.cli(args, context=context).stream()
+
+
+def run_as_of(context: dg.AssetExecutionContext, pipeline: PipelineSettings) -> date:
+    """The configured as-of date; else the day of the run's partition (a daily run); else today."""
+    if pipeline.as_of_date:
+        return pipeline.as_of()
+    partition = context.run.tags.get("dagster/partition")
+    return date.fromisoformat(partition) if partition else pipeline.as_of()
+
+
+@dbt_assets(
+    manifest=ensure_manifest(),
+    project=quota_dbt_project,
+    dagster_dbt_translator=TRANSLATOR,
+    exclude="config.materialized:incremental",
+)
+def quota_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings):
+    """Build the ledger and marts as of the run's date, in the company's time zone and currency."""
+    point_dbt_at_warehouse(pipeline)
+    yield from dbt.cli(dbt_build_args(run_as_of(context, pipeline), pipeline.company), context=context).stream()

@@ -1,0 +1,331 @@
+"""Daily snapshots, backfills, goals and milestones: history that is computed, not remembered."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import TINY_AS_OF, TINY_TIMEZONE, run_quotas
+from tests.reference.quota_math import compute_expected_marts, expected_snapshots
+from tests.reference.source_builder import deal, period, quota, team, user, write_source
+from tests.support.mart_comparison import compare_rows
+from tests.support.warehouse import build_warehouse, read_mart, reload_source, run_dbt, write_snapshots
+
+BACKFILL_START = TINY_AS_OF - timedelta(days=89)
+
+
+@pytest.fixture(scope="module")
+def backfill(tiny_source: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """90 days of snapshots of the tiny CRM, written by one `quotas backfill`."""
+    warehouse = tmp_path_factory.mktemp("history") / "warehouse.duckdb"
+    completed = run_quotas(
+        "backfill",
+        "--source",
+        str(tiny_source),
+        "--warehouse",
+        str(warehouse),
+        "--start",
+        BACKFILL_START.isoformat(),
+        "--end",
+        TINY_AS_OF.isoformat(),
+        "--timezone",
+        TINY_TIMEZONE,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return warehouse, completed.stderr
+
+
+def _snapshot_rows(warehouse: Path, where: str = "true") -> list[dict]:
+    return read_mart(warehouse, "quota_snapshots", where)
+
+
+def test_a_backfill_of_90_days_is_one_run_with_one_snapshot_build(backfill: tuple[Path, str]) -> None:
+    _, log = backfill
+    snapshot_builds = [
+        line for line in log.splitlines() if "Running dbt command" in line and "snapshot_start_date" in line
+    ]
+    assert len(snapshot_builds) == 1
+    assert f'"snapshot_start_date": "{BACKFILL_START}"' in snapshot_builds[0]
+    assert f'"snapshot_end_date": "{TINY_AS_OF}"' in snapshot_builds[0]
+
+
+def test_backfilled_snapshots_equal_the_reference_for_every_day(tiny_source: Path, backfill: tuple[Path, str]) -> None:
+    warehouse, _ = backfill
+    expected = expected_snapshots(tiny_source, BACKFILL_START, TINY_AS_OF, TINY_TIMEZONE)
+    problems = compare_rows(
+        "quota_snapshots",
+        _snapshot_rows(warehouse),
+        expected,
+        key=lambda row: (row["quota_id"], row["snapshot_date"]),
+        numbers=("current_value", "attainment_percent"),
+    )
+    assert not problems, problems[:20]
+    assert {row["snapshot_date"] for row in expected} == {BACKFILL_START + timedelta(days=n) for n in range(90)}
+
+
+def test_a_backfill_equals_90_separate_one_day_runs(backfill: tuple[Path, str], tmp_path: Path) -> None:
+    warehouse, _ = backfill
+    copy = tmp_path / "w.duckdb"
+    shutil.copy(warehouse, copy)
+    # The snapshot model compiled for one day, then run for each day on its own.
+    run_dbt(
+        copy,
+        [
+            "compile",
+            "--select",
+            "quota_snapshots",
+            "--vars",
+            f'{{"snapshot_start_date": "{BACKFILL_START}", "snapshot_end_date": "{BACKFILL_START}", '
+            f'"timezone": "{TINY_TIMEZONE}", "as_of_date": "{TINY_AS_OF}"}}',
+        ],
+        tmp_path / "target",
+    )
+    [compiled] = list((tmp_path / "target" / "compiled").rglob("quota_snapshots.sql"))
+    one_day_sql = compiled.read_text()
+    assert one_day_sql.count(f"date '{BACKFILL_START}'") >= 2
+    rows_by_day = []
+    with duckdb.connect(str(copy), read_only=True) as con:
+        for offset in range(90):
+            day = BACKFILL_START + timedelta(days=offset)
+            rows_by_day += con.execute(one_day_sql.replace(f"date '{BACKFILL_START}'", f"date '{day}'")).fetchall()
+        backfilled = con.execute(
+            "select quota_id, snapshot_date, current_value, attainment_percent, target_value, period_id "
+            "from marts.quota_snapshots order by all"
+        ).fetchall()
+    assert sorted(rows_by_day) == backfilled
+
+
+def test_the_week_delta_equals_the_difference_of_the_snapshots_a_week_apart(
+    backfill: tuple[Path, str], tiny_warehouse: Path
+) -> None:
+    warehouse, _ = backfill
+    week_ago = TINY_AS_OF - timedelta(days=7)
+    snapshots = {
+        (row["quota_id"], row["snapshot_date"]): row["current_value"]
+        for row in _snapshot_rows(warehouse, f"snapshot_date in ('{TINY_AS_OF}', '{week_ago}')")
+    }
+    compared = 0
+    for progress in read_mart(tiny_warehouse, "quota_progress"):
+        now, before = snapshots.get((progress["quota_id"], TINY_AS_OF)), snapshots.get((progress["quota_id"], week_ago))
+        if now is not None and before is not None:
+            assert progress["week_delta"] == pytest.approx(now - before, abs=1e-6)
+            compared += 1
+    assert compared > 500
+
+
+def test_a_daily_run_writes_the_snapshots_of_its_as_of_date(tiny_warehouse: Path) -> None:
+    days = {row["snapshot_date"] for row in _snapshot_rows(tiny_warehouse)}
+    assert days == {TINY_AS_OF}
+
+
+# --- hand-made history -----------------------------------------------------------------------------------
+
+LA = "America/Los_Angeles"
+
+
+@pytest.fixture
+def quarter_end_source(tmp_path: Path) -> Path:
+    return write_source(
+        tmp_path / "crm",
+        teams=[team("t1")],
+        users=[user("u1", "t1")],
+        deals=[
+            deal("late", "u1", 1000, "2025-03-31T23:30:00-07:00"),
+            deal("april", "u1", 500, "2025-04-01T09:00:00-07:00"),
+        ],
+        quota_periods=[period("Q1", "2025-01-01", "2025-03-31"), period("Q2", "2025-04-01", "2025-06-30")],
+        quotas=[quota("q1", "Q1", "revenue", 2000, user_id="u1"), quota("q2", "Q2", "revenue", 2000, user_id="u1")],
+    )
+
+
+def _values(warehouse: Path) -> dict[tuple[str, date], float]:
+    return {(row["quota_id"], row["snapshot_date"]): row["current_value"] for row in _snapshot_rows(warehouse)}
+
+
+def test_snapshots_across_a_quarter_boundary_follow_the_company_time_zone(
+    quarter_end_source: Path, tmp_path: Path
+) -> None:
+    warehouse = build_warehouse(quarter_end_source, tmp_path / "w.duckdb", date(2025, 4, 2), LA)
+    write_snapshots(warehouse, date(2025, 3, 30), date(2025, 4, 2), LA)
+    assert _values(warehouse) == {
+        ("q1", date(2025, 3, 30)): 0,
+        ("q1", date(2025, 3, 31)): 1000,
+        ("q2", date(2025, 4, 1)): 500,
+        ("q2", date(2025, 4, 2)): 500,
+    }
+
+
+def test_re_running_a_day_replaces_its_rows_and_nothing_else(quarter_end_source: Path, tmp_path: Path) -> None:
+    warehouse = build_warehouse(quarter_end_source, tmp_path / "w.duckdb", date(2025, 4, 2), LA)
+    write_snapshots(warehouse, date(2025, 3, 30), date(2025, 4, 2), LA)
+    before = sorted(map(str, _snapshot_rows(warehouse)))
+    write_snapshots(warehouse, date(2025, 3, 31), date(2025, 3, 31), LA)
+    write_snapshots(warehouse, date(2025, 3, 31), date(2025, 3, 31), LA)
+    assert sorted(map(str, _snapshot_rows(warehouse))) == before
+
+
+def test_a_late_deal_restates_only_the_days_re_run_from_its_close_date_on(
+    quarter_end_source: Path, tmp_path: Path
+) -> None:
+    warehouse = build_warehouse(quarter_end_source, tmp_path / "w.duckdb", date(2025, 4, 2), LA)
+    write_snapshots(warehouse, date(2025, 3, 28), date(2025, 4, 2), LA)
+    before = _values(warehouse)
+    deals = quarter_end_source / "deals.csv"
+    deals.write_text(
+        deals.read_text() + "late2,u1,Late deal,300,USD,won,won,2025-03-29T10:00:00Z,"
+        "2025-03-29T10:00:00Z,2025-04-03T10:00:00Z\n"
+    )
+    reload_source(warehouse, quarter_end_source, date(2025, 4, 2), LA)
+    write_snapshots(warehouse, date(2025, 3, 30), date(2025, 3, 31), LA)
+    after = _values(warehouse)
+    assert after[("q1", date(2025, 3, 28))] == before[("q1", date(2025, 3, 28))] == 0
+    assert after[("q1", date(2025, 3, 29))] == before[("q1", date(2025, 3, 29))] == 0, "a day not re-run keeps its row"
+    assert after[("q1", date(2025, 3, 30))] == 300
+    assert after[("q1", date(2025, 3, 31))] == 1300
+    assert after[("q2", date(2025, 4, 1))] == before[("q2", date(2025, 4, 1))] == 500
+
+
+# --- goals and milestones --------------------------------------------------------------------------------
+
+
+def _goal_rows(warehouse: Path, mart: str) -> dict[str, dict]:
+    return {row["id"]: row for row in read_mart(warehouse, mart)}
+
+
+@pytest.mark.parametrize("crm", ["tiny", "maven"])
+def test_goals_and_milestones_equal_the_reference(crm: str, request: pytest.FixtureRequest) -> None:
+    from tests.conftest import MAVEN_AS_OF, MAVEN_TIMEZONE
+
+    source = request.getfixturevalue(f"{crm}_source")
+    warehouse = request.getfixturevalue(f"{crm}_warehouse")
+    as_of, timezone = (TINY_AS_OF, TINY_TIMEZONE) if crm == "tiny" else (MAVEN_AS_OF, MAVEN_TIMEZONE)
+    expected = compute_expected_marts(source, as_of, timezone)
+    assert expected.goals, "the data set should carry goals"
+    problems = compare_rows(
+        "goals",
+        read_mart(warehouse, "goals"),
+        expected.goals,
+        key=lambda row: (row["id"],),
+        numbers=("current_value", "attainment_percent", "target_value"),
+        exact=("status", "achieved_at", "goal_type"),
+    )
+    problems += compare_rows(
+        "goal_milestones",
+        read_mart(warehouse, "goal_milestones"),
+        expected.goal_milestones,
+        key=lambda row: (row["id"],),
+        exact=("is_achieved", "achieved_at", "is_overdue", "goal_id"),
+    )
+    problems += compare_rows(
+        "quota_history",
+        read_mart(warehouse, "quota_history"),
+        expected.quota_history,
+        key=lambda row: (row["period_id"], row["metric_type"], row["metric_field"], row["user_id"]),
+        numbers=("final_value", "attainment_percent"),
+        exact=("rank", "is_final"),
+    )
+    assert not problems, problems[:20]
+
+
+def _goal_source(directory: Path, deals: list[dict]) -> Path:
+    return write_source(
+        directory,
+        teams=[team("t1")],
+        users=[user("u1", "t1")],
+        deals=deals,
+        quota_periods=[period("Q1", "2025-01-01", "2025-03-31")],
+        quotas=[quota("q1", "Q1", "revenue", 1000, user_id="u1")],
+        goals=[
+            {
+                "id": "g-last-day",
+                "name": "Close 1000 in January",
+                "goal_type": "individual",
+                "user_id": "u1",
+                "metric_type": "revenue",
+                "target_value": 1000,
+                "start_date": "2025-01-01",
+                "end_date": "2025-01-31",
+            },
+            {
+                "id": "g-missed",
+                "name": "Three deals in January",
+                "goal_type": "individual",
+                "user_id": "u1",
+                "metric_type": "deals",
+                "target_value": 3,
+                "start_date": "2025-01-01",
+                "end_date": "2025-01-31",
+            },
+        ],
+        goal_milestones=[
+            {
+                "id": "m1",
+                "goal_id": "g-last-day",
+                "name": "Half way",
+                "target_value": 500,
+                "target_date": "2025-01-10",
+                "display_order": 1,
+            },
+            {
+                "id": "m2",
+                "goal_id": "g-last-day",
+                "name": "Nearly",
+                "target_value": 900,
+                "target_date": "2025-01-20",
+                "display_order": 2,
+            },
+            {
+                "id": "m3",
+                "goal_id": "g-missed",
+                "name": "Two deals",
+                "target_value": 2,
+                "target_date": "2025-01-15",
+                "display_order": 1,
+            },
+        ],
+    )
+
+
+JANUARY_DEALS = [
+    deal("a", "u1", 600, "2025-01-08T12:00:00Z"),
+    deal("b", "u1", 400, "2025-01-31T20:00:00Z"),
+]
+
+
+def test_a_goal_reached_on_its_last_day_is_achieved_that_day_and_a_missed_goal_has_no_date(tmp_path: Path) -> None:
+    source = _goal_source(tmp_path / "crm", JANUARY_DEALS)
+    warehouse = build_warehouse(source, tmp_path / "w.duckdb", date(2025, 2, 15))
+    goals, milestones = _goal_rows(warehouse, "goals"), _goal_rows(warehouse, "goal_milestones")
+    assert (goals["g-last-day"]["status"], goals["g-last-day"]["achieved_at"]) == ("achieved", date(2025, 1, 31))
+    assert (goals["g-missed"]["status"], goals["g-missed"]["achieved_at"]) == ("missed", None)
+    assert (milestones["m1"]["achieved_at"], milestones["m1"]["is_overdue"]) == (date(2025, 1, 8), False)
+    assert (milestones["m2"]["achieved_at"], milestones["m2"]["is_overdue"]) == (date(2025, 1, 31), True)
+    assert (milestones["m3"]["is_achieved"], milestones["m3"]["is_overdue"]) == (True, False)
+
+
+def test_before_its_last_day_the_same_goal_is_in_progress(tmp_path: Path) -> None:
+    source = _goal_source(tmp_path / "crm", JANUARY_DEALS)
+    warehouse = build_warehouse(source, tmp_path / "w.duckdb", date(2025, 1, 20))
+    goals, milestones = _goal_rows(warehouse, "goals"), _goal_rows(warehouse, "goal_milestones")
+    assert (goals["g-last-day"]["status"], goals["g-last-day"]["current_value"]) == ("in_progress", 600)
+    assert milestones["m2"]["is_achieved"] is False and milestones["m2"]["is_overdue"] is False
+
+
+def test_a_reopened_deal_unachieves_the_goal_but_leaves_earlier_snapshots_alone(tmp_path: Path) -> None:
+    source = _goal_source(tmp_path / "crm", JANUARY_DEALS)
+    warehouse = build_warehouse(source, tmp_path / "w.duckdb", date(2025, 2, 15))
+    write_snapshots(warehouse, date(2025, 1, 30), date(2025, 2, 1))
+    assert _goal_rows(warehouse, "goals")["g-last-day"]["status"] == "achieved"
+    before = _values(warehouse)
+    reopened = [JANUARY_DEALS[0], deal("b", "u1", 400, None, status="open", updated_at="2025-02-10T00:00:00Z")]
+    _goal_source(source, reopened)
+    reload_source(warehouse, source, date(2025, 2, 15))
+    goal = _goal_rows(warehouse, "goals")["g-last-day"]
+    assert (goal["status"], goal["achieved_at"], goal["current_value"]) == ("missed", None, 600)
+    assert _values(warehouse) == before, "snapshots change only when their days are re-run"
+    write_snapshots(warehouse, date(2025, 1, 31), date(2025, 1, 31))
+    assert _values(warehouse)[("q1", date(2025, 1, 31))] == 600
