@@ -36,3 +36,31 @@ def test_dbt_data_tests_appear_as_asset_checks() -> None:
 def test_the_daily_job_covers_every_asset() -> None:
     job = defs.resolve_job_def("quota_pipeline")
     assert len(job.asset_layer.executable_asset_keys) == len(defs.resolve_asset_graph().get_all_asset_keys())
+
+
+def test_the_snapshots_are_daily_partitions_backfilled_in_a_single_run() -> None:
+    snapshots = defs.resolve_assets_def(dg.AssetKey(["marts", "quota_snapshots"]))
+    assert isinstance(snapshots.partitions_def, dg.DailyPartitionsDefinition)
+    assert snapshots.backfill_policy == dg.BackfillPolicy.single_run()
+    unpartitioned = defs.resolve_assets_def(dg.AssetKey(["marts", "leaderboard"]))
+    assert unpartitioned.partitions_def is None
+
+
+def test_the_nightly_schedule_runs_yesterdays_partition() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from orchestration.defs.snapshots.schedules import COMPANY_TIMEZONE, nightly_quota_run
+
+    context = dg.build_schedule_context(
+        repository_def=defs.get_repository_def(),
+        scheduled_execution_time=datetime(2025, 11, 15, 1, 30, tzinfo=ZoneInfo(COMPANY_TIMEZONE))
+    )
+    [request] = nightly_quota_run.evaluate_tick(context).run_requests or []
+    assert request.partition_key == "2025-11-14"
+
+
+def test_the_backfill_job_writes_snapshots_without_rebuilding_the_as_of_marts() -> None:
+    keys = {key.to_user_string() for key in defs.resolve_job_def("snapshot_backfill").asset_layer.executable_asset_keys}
+    assert "marts/quota_snapshots" in keys and "raw/deals" in keys
+    assert "marts/leaderboard" not in keys

@@ -1,13 +1,13 @@
-"""The runs: the daily pipeline (one day's partition) and the snapshot backfill (a range, one run)."""
+"""The runs: the daily pipeline (one day's partition) and the snapshot backfill (a range, one run).
+
+Both are partitioned by day through the snapshot assets they select.
+"""
 
 import dagster as dg
-
-from orchestration.defs.snapshots.partitions import daily_snapshot_partitions
 
 quota_pipeline = dg.define_asset_job(
     name="quota_pipeline",
     selection=dg.AssetSelection.all(),
-    partitions_def=daily_snapshot_partitions,
     description="Load the source, build every mart as of the partition's day, and write that day's snapshots.",
 )
 
@@ -16,6 +16,5 @@ snapshot_backfill = dg.define_asset_job(
     selection=(
         dg.AssetSelection.groups("snapshots").upstream() - dg.AssetSelection.groups("marts")
     ).required_multi_asset_neighbors(),
-    partitions_def=daily_snapshot_partitions,
     description="Load the source and write the snapshots of a range of days, in one run.",
 )
