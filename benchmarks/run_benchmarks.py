@@ -22,7 +22,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,12 +96,73 @@ def run_pipeline(scale: str, source: Path) -> Measurement:
     return measurement
 
 
+def run_backfill(scale: str, source: Path, first_day: date, last_day: date, step: str) -> Measurement:
+    """`quotas backfill` on the warehouse of the scale's full run (which must exist)."""
+    warehouse = BENCH_DATA / f"warehouse_{scale}.duckdb"
+    command = [
+        QUOTAS,
+        "backfill",
+        "--source",
+        str(source),
+        "--warehouse",
+        str(warehouse),
+        "--start",
+        first_day.isoformat(),
+        "--end",
+        last_day.isoformat(),
+        "--timezone",
+        TIMEZONE,
+    ]
+    measurement, output = _measure(step, scale, command)
+    dbt_times = [float(x) for x in re.findall(r"Finished running .* in .*?\(([\d.]+)s\)", output)]
+    measurement.dbt_seconds = dbt_times[-1] if dbt_times else None
+    written = re.search(r"quota_snapshots: ([\d,]+) rows", output)
+    measurement.rows = int(written.group(1).replace(",", "")) if written else None
+    return measurement
+
+
+def snapshot_table_report(scale: str) -> str:
+    """Size of the snapshot history and the time of the queries an application makes of it."""
+    import duckdb
+
+    warehouse = BENCH_DATA / f"warehouse_{scale}.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows, days, first, last = con.execute(
+            "select count(*), count(distinct snapshot_date), min(snapshot_date), max(snapshot_date) "
+            "from marts.quota_snapshots"
+        ).fetchone()
+        blocks = con.execute(
+            "select count(distinct block_id) from pragma_storage_info('marts.quota_snapshots') where block_id >= 0"
+        ).fetchone()[0]
+        block_size = con.execute("select block_size from pragma_database_size()").fetchone()[0]
+        quota_id = con.execute("select quota_id from marts.quota_snapshots limit 1").fetchone()[0]
+        started = time.perf_counter()
+        con.execute(
+            "select snapshot_date, attainment_percent from marts.quota_snapshots where quota_id = ? order by 1",
+            [quota_id],
+        ).fetchall()
+        one_quota_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        con.execute(
+            "select snapshot_date, avg(attainment_percent) from marts.quota_snapshots group by 1 order by 1"
+        ).fetchall()
+        all_days_ms = (time.perf_counter() - started) * 1000
+    size_mib = blocks * block_size / 2**20
+    file_mib = warehouse.stat().st_size / 2**20
+    return (
+        f"Snapshot history at {scale}: {rows:,} rows over {days} days ({first} .. {last}), about {size_mib:,.0f} MiB "
+        f"of the {file_mib:,.0f} MiB warehouse file. One quota's attainment over time: {one_quota_ms:.0f} ms; "
+        f"the average attainment of every day: {all_days_ms:.0f} ms."
+    )
+
+
 def markdown_table(measurements: list[Measurement]) -> str:
     lines = [
         f"Measured {date.today()} on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
         f" (as of {AS_OF}, {TIMEZONE}).",
         "",
-        "| step | scale | source rows | wall time | dbt models + tests | start-up and load | CPU time | peak memory |",
+        "| step | scale | rows (source / snapshots) | wall time | dbt models + tests | start-up and load | CPU time "
+        "| peak memory |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for m in measurements:
@@ -128,6 +189,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", nargs="+", default=["tiny", "S"], choices=["tiny", "S", "M"])
     parser.add_argument("--no-readme", action="store_true", help="print the table without editing README.md")
+    parser.add_argument(
+        "--backfill-scale", default="S", help="scale at which to time a one-year backfill and one more day"
+    )
     args = parser.parse_args()
 
     measurements = []
@@ -136,9 +200,22 @@ def main() -> None:
         measurement = run_pipeline(scale, source)
         print(json.dumps(asdict(measurement)), flush=True)
         measurements.append(measurement)
+    notes = []
+    if args.backfill_scale in args.scales:
+        scale = args.backfill_scale
+        source = BENCH_DATA / f"crm_{scale}"
+        year_start = AS_OF - timedelta(days=364)
+        for step, first, last in [
+            ("quotas backfill (one year)", year_start, AS_OF),
+            ("quotas backfill (one more day)", AS_OF + timedelta(days=1), AS_OF + timedelta(days=1)),
+        ]:
+            measurement = run_backfill(scale, source, first, last, step)
+            print(json.dumps(asdict(measurement)), flush=True)
+            measurements.append(measurement)
+        notes.append(snapshot_table_report(scale))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps([asdict(m) for m in measurements], indent=2))
-    table = markdown_table(measurements)
+    table = markdown_table(measurements) + "".join(f"\n\n{note}" for note in notes)
     print(table)
     if not args.no_readme:
         write_readme(table)

@@ -68,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", type=_date, help="as-of date (default: today in the company time zone)")
     _add_settings_flags(run)
 
+    goals = commands.add_parser("goals", help="list the goals, or show one goal's milestones as a timeline")
+    goals.add_argument("--warehouse", type=Path, required=True, help="DuckDB file built by a run")
+    goals.add_argument("--id", help="the goal to show as a timeline")
+
     backfill = commands.add_parser("backfill", help="write the snapshots of every day of a range, in one run")
     backfill.add_argument("--source", required=True, help="directory of CSV/Parquet files")
     backfill.add_argument("--warehouse", type=Path, required=True, help="DuckDB file to build")
@@ -141,9 +145,27 @@ def command_backfill(args: argparse.Namespace) -> None:
     print(f"quota_snapshots: {sum(written.values()):,} rows over {len(written)} days ({args.start} .. {args.end})")
 
 
+def command_goals(args: argparse.Namespace) -> None:
+    from orchestration.console_views import format_amount, render_goal_timeline
+    from orchestration.mart_queries import goal_timeline, goals
+
+    if args.id:
+        timeline = goal_timeline(args.warehouse, args.id)
+        if timeline is None:
+            raise SettingsError(f"goal {args.id!r} is not in {args.warehouse} (see `quotas goals`)")
+        print(render_goal_timeline(*timeline))
+        return
+    for goal in goals(args.warehouse):
+        print(
+            f"{goal.id:>6}  {goal.status:<11} {goal.attainment_percent:>8.2f}%  "
+            f"{format_amount(goal.current_value, goal.metric_type):>14} / "
+            f"{format_amount(goal.target_value, goal.metric_type):<14} {goal.name}"
+        )
+
+
 def command_demo(args: argparse.Namespace) -> None:
-    from orchestration.console_views import render_leaderboard, render_progress_card
-    from orchestration.mart_queries import leaderboard, period_containing, progress_card
+    from orchestration.console_views import render_goal_timeline, render_leaderboard, render_progress_card
+    from orchestration.mart_queries import goal_timeline, goals, leaderboard, period_containing, progress_card
     from orchestration.sample_crm.generate import generate_sample_crm
 
     company = _company_settings(args)
@@ -163,7 +185,13 @@ def command_demo(args: argparse.Namespace) -> None:
     if card:
         print()
         print(render_progress_card(card))
-    print(f"\nExplore: duckdb -readonly {DEMO_WAREHOUSE}  (schema marts)")
+    company_goals = [goal for goal in goals(DEMO_WAREHOUSE) if goal.goal_type == "company"]
+    if company_goals:
+        print()
+        print(render_goal_timeline(*goal_timeline(DEMO_WAREHOUSE, company_goals[0].id)))  # type: ignore[misc]
+    print(
+        f"\nExplore: duckdb -readonly {DEMO_WAREHOUSE}  (schema marts), or `quotas goals --warehouse {DEMO_WAREHOUSE}`"
+    )
 
 
 COMMANDS = {
@@ -171,6 +199,7 @@ COMMANDS = {
     "generate": command_generate,
     "run": command_run,
     "backfill": command_backfill,
+    "goals": command_goals,
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orchestration.mart_queries import LeaderboardEntry, ProgressCard, RunSummary
+from orchestration.mart_queries import GoalLine, LeaderboardEntry, MilestoneLine, ProgressCard, RunSummary
 
 MEDALS = {1: "🥇", 2: "🥈", 3: "🥉"}
 
@@ -69,4 +69,32 @@ def render_run_summary(summary: RunSummary) -> str:
     else:
         lines.append("quarantined 0 rows")
     lines.append("marts: " + ", ".join(f"{name} {rows:,}" for name, rows in summary.mart_rows.items()))
+    return "\n".join(lines)
+
+
+def render_goal_timeline(goal: GoalLine, milestones: list[MilestoneLine]) -> str:
+    """A goal and its milestones in order: reached ones ticked with their date, the next one with what is
+    still to go, the rest open; the goal itself last."""
+    unit = f" {goal.currency}" if goal.metric_type == "revenue" else ""
+    amount = lambda value: format_amount(value, goal.metric_type)  # noqa: E731
+    lines = [
+        f"Goal {goal.id} · {goal.name} · {goal.goal_type} {goal.metric_type}, {goal.start_date} .. {goal.end_date}",
+        f"{amount(goal.current_value)} / {amount(goal.target_value)}{unit} ({goal.attainment_percent:.2f}%)"
+        f" · {goal.status.replace('_', ' ')}",
+    ]
+    steps = [(m.name, m.target_value, m.target_date, m.achieved_at, m.is_overdue) for m in milestones]
+    steps.append(("goal", goal.target_value, goal.end_date, goal.achieved_at, False))
+    next_shown = False
+    for name, target, target_date, achieved_at, overdue in steps:
+        due = f"due {target_date}" if target_date else "no date"
+        if achieved_at is not None:
+            late = " (late)" if overdue else ""
+            lines.append(f"  ✓ {name:<22} {amount(target):>14}{unit}  reached {achieved_at}{late}")
+        elif not next_shown:
+            to_go = amount(max(target - goal.current_value, 0))
+            late = ", overdue" if overdue else ""
+            lines.append(f"  → {name:<22} {amount(target):>14}{unit}  {to_go}{unit} to go ({due}{late})")
+            next_shown = True
+        else:
+            lines.append(f"  ○ {name:<22} {amount(target):>14}{unit}  {due}")
     return "\n".join(lines)

@@ -38,6 +38,32 @@ class ProgressCard:
 
 
 @dataclass(frozen=True)
+class GoalLine:
+    id: str
+    name: str
+    goal_type: str
+    metric_type: str
+    target_value: float
+    current_value: float
+    attainment_percent: float
+    status: str
+    achieved_at: date | None
+    start_date: date
+    end_date: date
+    currency: str
+
+
+@dataclass(frozen=True)
+class MilestoneLine:
+    name: str
+    target_value: float
+    target_date: date | None
+    is_achieved: bool
+    achieved_at: date | None
+    is_overdue: bool
+
+
+@dataclass(frozen=True)
 class RunSummary:
     rows_loaded: dict[str, int]
     quarantined: list[tuple[str, str, int]]
@@ -76,8 +102,8 @@ def leaderboard(warehouse: Path, period_id: str, metric_type: str, limit: int = 
     with connect(warehouse, read_only=True) as con:
         rows = con.execute(
             """
-            select rank, team_rank, user_name, team_name, current_value, target_value,
-                   cast(attainment_percent as double), vs_quota, currency
+            select rank, team_rank, user_name, team_name, cast(current_value as double), target_value,
+                   cast(attainment_percent as double), cast(vs_quota as double), currency
             from marts.leaderboard
             where period_id = ? and metric_type = ? and metric_field is null
             order by display_order
@@ -94,9 +120,9 @@ def progress_card(warehouse: Path, period_id: str, metric_type: str, rank: int =
         row = con.execute(
             """
             select board.user_name, periods.name, progress.metric_type, progress.currency,
-                   progress.current_value, progress.target_value,
-                   cast(progress.attainment_percent as double), progress.week_delta,
-                   progress.days_remaining, progress.required_daily_pace, progress.pace_status
+                   cast(progress.current_value as double), progress.target_value,
+                   cast(progress.attainment_percent as double), cast(progress.week_delta as double),
+                   progress.days_remaining, cast(progress.required_daily_pace as double), progress.pace_status
             from marts.leaderboard as board
             inner join marts.quota_progress as progress on progress.quota_id = board.quota_id
             inner join marts.quota_periods as periods on periods.id = progress.period_id
@@ -146,3 +172,31 @@ def snapshot_days(warehouse: Path, first_day: date, last_day: date) -> dict[date
             [first_day, last_day],
         ).fetchall()
     return {day: int(count) for day, count in rows}
+
+
+_GOAL_COLUMNS = (
+    "id, name, goal_type, metric_type, target_value, cast(current_value as double), "
+    "cast(attainment_percent as double), "
+    "status, achieved_at, start_date, end_date, currency"
+)
+
+
+def goals(warehouse: Path) -> list[GoalLine]:
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(f"select {_GOAL_COLUMNS} from marts.goals order by end_date desc, id").fetchall()
+    return [GoalLine(*row) for row in rows]
+
+
+def goal_timeline(warehouse: Path, goal_id: str) -> tuple[GoalLine, list[MilestoneLine]] | None:
+    with connect(warehouse, read_only=True) as con:
+        goal = con.execute(f"select {_GOAL_COLUMNS} from marts.goals where id = ?", [goal_id]).fetchone()
+        if goal is None:
+            return None
+        milestones = con.execute(
+            """
+            select name, target_value, target_date, is_achieved, achieved_at, is_overdue
+            from marts.goal_milestones where goal_id = ? order by display_order, target_value
+            """,
+            [goal_id],
+        ).fetchall()
+    return GoalLine(*goal), [MilestoneLine(*row) for row in milestones]

@@ -81,3 +81,27 @@ def test_an_unknown_time_zone_fails_with_one_line(tiny_source: Path, tmp_path: P
     )
     assert completed.returncode != 0
     assert completed.stderr.strip() == "quotas run failed: timezone: 'Mars/Base' is not an IANA time zone name"
+
+
+def test_a_goal_is_shown_as_a_timeline_of_its_milestones(tiny_warehouse: Path) -> None:
+    milestones = read_mart(tiny_warehouse, "goal_milestones", "true order by goal_id, display_order")
+    partly_reached = next(
+        row["goal_id"]
+        for row in milestones
+        if any(m["is_achieved"] for m in milestones if m["goal_id"] == row["goal_id"])
+        and not all(m["is_achieved"] for m in milestones if m["goal_id"] == row["goal_id"])
+    )
+    [goal] = read_mart(tiny_warehouse, "goals", f"id = '{partly_reached}'")
+    completed = run_quotas("goals", "--warehouse", str(tiny_warehouse), "--id", partly_reached)
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    own = [m for m in milestones if m["goal_id"] == partly_reached]
+    reached = [m for m in own if m["is_achieved"]]
+    ticked = [line for line in lines if line.strip().startswith("✓")]
+    assert len(ticked) == len(reached)
+    for line, milestone in zip(ticked, reached, strict=True):
+        assert f"reached {milestone['achieved_at']}" in line
+    [next_line] = [line for line in lines if line.strip().startswith("→")]
+    first_open = next(m for m in own if not m["is_achieved"])
+    to_go = max(first_open["target_value"] - goal["current_value"], 0)
+    assert re.search(rf"\b{to_go:,.0f}( \w+)? to go", next_line) or f"{to_go:,.2f}" in next_line

@@ -54,7 +54,7 @@ def test_the_nightly_schedule_runs_yesterdays_partition() -> None:
 
     context = dg.build_schedule_context(
         repository_def=defs.get_repository_def(),
-        scheduled_execution_time=datetime(2025, 11, 15, 1, 30, tzinfo=ZoneInfo(COMPANY_TIMEZONE))
+        scheduled_execution_time=datetime(2025, 11, 15, 1, 30, tzinfo=ZoneInfo(COMPANY_TIMEZONE)),
     )
     [request] = nightly_quota_run.evaluate_tick(context).run_requests or []
     assert request.partition_key == "2025-11-14"
