@@ -68,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", type=_date, help="as-of date (default: today in the company time zone)")
     _add_settings_flags(run)
 
+    notify = commands.add_parser("notify", help="one notification tick: record what is new, deliver what is due")
+    notify.add_argument("--warehouse", type=Path, required=True, help="DuckDB file built by a run")
+    notify.add_argument("--config", type=Path, help="TOML config file with a [notifications] table")
+
+    notifications = commands.add_parser("notifications", help="list recent notifications and their status")
+    notifications.add_argument("--warehouse", type=Path, required=True, help="DuckDB file built by a run")
+    notifications.add_argument("--limit", type=int, default=30)
+
     goals = commands.add_parser("goals", help="list the goals, or show one goal's milestones as a timeline")
     goals.add_argument("--warehouse", type=Path, required=True, help="DuckDB file built by a run")
     goals.add_argument("--id", help="the goal to show as a timeline")
@@ -120,6 +128,29 @@ def command_generate(args: argparse.Namespace) -> None:
     print(f"wrote {total:,} rows in {len(counts)} tables to {args.out} in {time.monotonic() - started:.1f} s")
 
 
+def _notify(warehouse: Path, config: Path | None) -> None:
+    from orchestration.notifications.settings import load_notification_settings
+    from orchestration.notifications.tick import run_tick
+
+    summary = run_tick(warehouse, load_notification_settings(config))
+    print("\n".join(summary.lines()))
+
+
+def command_notify(args: argparse.Namespace) -> None:
+    _notify(args.warehouse, args.config)
+
+
+def command_notifications(args: argparse.Namespace) -> None:
+    from orchestration.mart_queries import recent_notifications
+
+    rows = recent_notifications(args.warehouse, args.limit)
+    if not rows:
+        print("no notifications recorded yet")
+    for created_at, status, attempts, channel, recipient, subject, last_error in rows:
+        error = f"  ({last_error})" if last_error and status != "sent" else ""
+        print(f"{created_at:%Y-%m-%d %H:%M}  {status:<7} x{attempts}  {channel:<7} {recipient:<28} {subject}{error}")
+
+
 def command_run(args: argparse.Namespace) -> None:
     company = _company_settings(args)
     as_of = args.as_of or datetime.now(ZoneInfo(company.timezone)).date()
@@ -127,6 +158,7 @@ def command_run(args: argparse.Namespace) -> None:
         raise SettingsError(f"source {args.source}: only a directory of CSV/Parquet files is supported yet")
     _run(Path(args.source), args.warehouse, as_of, company)
     _print_summary(args.warehouse)
+    _notify(args.warehouse, args.config)
 
 
 def command_backfill(args: argparse.Namespace) -> None:
@@ -143,6 +175,7 @@ def command_backfill(args: argparse.Namespace) -> None:
     _say(f"backfill finished in {time.monotonic() - started:.1f} s → {args.warehouse}")
     written = snapshot_days(args.warehouse, args.start, args.end)
     print(f"quota_snapshots: {sum(written.values()):,} rows over {len(written)} days ({args.start} .. {args.end})")
+    _notify(args.warehouse, args.config)
 
 
 def command_goals(args: argparse.Namespace) -> None:
@@ -200,6 +233,8 @@ COMMANDS = {
     "run": command_run,
     "backfill": command_backfill,
     "goals": command_goals,
+    "notify": command_notify,
+    "notifications": command_notifications,
 }
 
 

@@ -4,6 +4,8 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from orchestration.defs.ingest.assets import raw_source_tables
+from orchestration.defs.notify.jobs import notify_job
+from orchestration.defs.notify.sensors import notification_sensor
 from orchestration.defs.pipeline.jobs import quota_pipeline, snapshot_backfill
 from orchestration.defs.snapshots.assets import quota_snapshot_models
 from orchestration.defs.snapshots.schedules import nightly_quota_run
@@ -13,8 +15,9 @@ from orchestration.resources import PipelineSettings
 
 defs = dg.Definitions(
     assets=[raw_source_tables, quota_dbt_models, quota_snapshot_models],
-    jobs=[quota_pipeline, snapshot_backfill],
+    jobs=[quota_pipeline, snapshot_backfill, notify_job],
     schedules=[nightly_quota_run],
+    sensors=[notification_sensor],
     resources={
         "pipeline": PipelineSettings.from_environment(),
         "dbt": DbtCliResource(project_dir=quota_dbt_project, dbt_executable=dbt_executable()),

@@ -200,3 +200,17 @@ def goal_timeline(warehouse: Path, goal_id: str) -> tuple[GoalLine, list[Milesto
             [goal_id],
         ).fetchall()
     return GoalLine(*goal), [MilestoneLine(*row) for row in milestones]
+
+
+def recent_notifications(warehouse: Path, limit: int) -> list[tuple]:
+    with connect(warehouse, read_only=True) as con:
+        exists = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = 'notifications'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return []
+        return con.execute(
+            "select created_at, status, attempts, channel, recipient, subject, last_error "
+            "from marts.notifications order by created_at desc, key limit ?",
+            [limit],
+        ).fetchall()

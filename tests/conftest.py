@@ -21,9 +21,11 @@ MAVEN_AS_OF = date(2017, 6, 10)
 MAVEN_TIMEZONE = "America/Chicago"
 
 
-def run_quotas(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_quotas(
+    *args: str, cwd: Path | None = None, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The real `quotas` command, as a user runs it."""
-    environment = {**os.environ, "DO_NOT_TRACK": "1"}
+    environment = {**os.environ, "DO_NOT_TRACK": "1", **(extra_env or {})}
     environment.pop("QUOTAS_CONFIG", None)
     return subprocess.run(
         [QUOTAS, *args], capture_output=True, text=True, cwd=cwd, env=environment, check=False, timeout=600
