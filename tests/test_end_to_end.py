@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import MAVEN_AS_OF, MAVEN_TIMEZONE, TINY_AS_OF, TINY_TIMEZONE, quotas_run
+from tests.conftest import MAVEN_AS_OF, MAVEN_TIMEZONE, TINY_AS_OF, TINY_TIMEZONE
 from tests.fixtures.maven_crm import MAVEN_DIR
 from tests.reference.quota_math import compute_expected_marts
 from tests.support.mart_comparison import assert_marts_match_reference, compare_rows
-from tests.support.warehouse import read_mart
+from tests.support.warehouse import build_warehouse, read_mart
 
 
 def test_every_mart_of_the_generated_crm_equals_the_reference_computation(
@@ -74,7 +74,7 @@ def test_a_parquet_source_with_integer_ids_gives_the_same_marts_as_its_csv(
     for csv_file in tiny_source.glob("*.csv"):
         target = parquet_source / f"{csv_file.stem}.parquet"
         duckdb.sql(f"copy (select * from read_csv('{csv_file}')) to '{target}' (format parquet)")
-    warehouse = quotas_run(parquet_source, tmp_path / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
+    warehouse = build_warehouse(parquet_source, tmp_path / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
     problems = compare_rows(
         "leaderboard",
         read_mart(warehouse, "leaderboard"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import duckdb
+import pyarrow as pa
 
 from orchestration.notifications.detection import Event
 
@@ -36,6 +37,22 @@ create table if not exists marts.notifications (
 """
 
 NOBODY = "(no recipient)"
+_RECORD_COLUMNS = (
+    "key",
+    "event_key",
+    "kind",
+    "subject_id",
+    "threshold",
+    "recipient",
+    "channel",
+    "status",
+    "attempts",
+    "created_at",
+    "sent_at",
+    "next_attempt_at",
+    "subject",
+    "body",
+)
 
 
 @dataclass(frozen=True)
@@ -74,7 +91,7 @@ def record(
     now: datetime,
     announce_since: date | None = None,
 ) -> int:
-    """Record the notifications of events not recorded before, in one transaction; return how many rows.
+    """Record the notifications of events not recorded before, in one statement; return how many rows.
 
     The log channel's rows are the log itself: they are recorded as sent. Events reached before
     `announce_since` (old history seen for the first time) are recorded as skipped: never sent, and
@@ -113,14 +130,15 @@ def record(
                     )
                 )
     if rows:
-        con.execute("begin transaction")
-        con.executemany(
-            "insert or ignore into marts.notifications (key, event_key, kind, subject_id, threshold, recipient, "
-            "channel, status, attempts, created_at, sent_at, next_attempt_at, subject, body) "
-            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
-        con.execute("commit")
+        new_rows = pa.Table.from_pylist([dict(zip(_RECORD_COLUMNS, row, strict=True)) for row in rows])
+        con.register("new_notifications", new_rows)
+        try:
+            con.execute(
+                f"insert or ignore into marts.notifications ({', '.join(_RECORD_COLUMNS)}) "
+                f"select {', '.join(_RECORD_COLUMNS)} from new_notifications"
+            )
+        finally:
+            con.unregister("new_notifications")
     return len(rows)
 
 
