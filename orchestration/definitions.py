@@ -1,7 +1,6 @@
 """Dagster's entry point: every domain's definitions from `defs/`, with the shared resources."""
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
 from orchestration.defs.ingest.assets import raw_source_tables
 from orchestration.defs.notify.jobs import notify_job
@@ -10,6 +9,7 @@ from orchestration.defs.pipeline.jobs import quota_pipeline, snapshot_backfill
 from orchestration.defs.snapshots.assets import quota_snapshot_models
 from orchestration.defs.snapshots.schedules import nightly_quota_run
 from orchestration.defs.transform.assets import quota_dbt_models
+from orchestration.defs.transform.dbt_resource import QuotaDbtCliResource
 from orchestration.defs.transform.project import dbt_executable, quota_dbt_project
 from orchestration.resources import PipelineSettings
 
@@ -20,6 +20,6 @@ defs = dg.Definitions(
     sensors=[notification_sensor],
     resources={
         "pipeline": PipelineSettings.from_environment(),
-        "dbt": DbtCliResource(project_dir=quota_dbt_project, dbt_executable=dbt_executable()),
+        "dbt": QuotaDbtCliResource(project_dir=quota_dbt_project, dbt_executable=dbt_executable()),
     },
 )

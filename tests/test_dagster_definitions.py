@@ -64,3 +64,18 @@ def test_the_backfill_job_writes_snapshots_without_rebuilding_the_as_of_marts() 
     keys = {key.to_user_string() for key in defs.resolve_job_def("snapshot_backfill").asset_layer.executable_asset_keys}
     assert "marts/quota_snapshots" in keys and "raw/deals" in keys
     assert "marts/leaderboard" not in keys
+
+
+def test_the_dbt_resource_knows_the_installed_dbt_version_without_starting_dbt() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from orchestration.defs.transform.dbt_resource import QuotaDbtCliResource
+    from orchestration.defs.transform.project import dbt_executable, quota_dbt_project
+
+    resource = QuotaDbtCliResource(project_dir=quota_dbt_project, dbt_executable=dbt_executable())
+    reported = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"installed: {resource._cli_version}" in reported
