@@ -205,11 +205,13 @@ def main() -> None:
         scale = args.backfill_scale
         source = BENCH_DATA / f"crm_{scale}"
         year_start = AS_OF - timedelta(days=364)
-        for step, first, last in [
-            ("quotas backfill (one year)", year_start, AS_OF),
-            ("quotas backfill (one more day)", AS_OF + timedelta(days=1), AS_OF + timedelta(days=1)),
+        next_day = AS_OF + timedelta(days=1)
+        for step, first, last, snapshots_only in [
+            ("quotas backfill (one year, reading the source)", year_start, AS_OF, False),
+            ("quotas backfill --snapshots-only (one year)", year_start, AS_OF, True),
+            ("quotas backfill --snapshots-only (one more day)", next_day, next_day, True),
         ]:
-            measurement = run_backfill(scale, source, first, last, step)
+            measurement = run_backfill(scale, source, first, last, step, snapshots_only)
             print(json.dumps(asdict(measurement)), flush=True)
             measurements.append(measurement)
         notes.append(snapshot_table_report(scale))

@@ -81,8 +81,13 @@ def build_parser() -> argparse.ArgumentParser:
     goals.add_argument("--id", help="the goal to show as a timeline")
 
     backfill = commands.add_parser("backfill", help="write the snapshots of every day of a range, in one run")
-    backfill.add_argument("--source", required=True, help="directory of CSV/Parquet files")
+    backfill.add_argument("--source", help="directory of CSV/Parquet files (not needed with --snapshots-only)")
     backfill.add_argument("--warehouse", type=Path, required=True, help="DuckDB file to build")
+    backfill.add_argument(
+        "--snapshots-only",
+        action="store_true",
+        help="write the snapshots from the ledger already in the warehouse, without re-reading the source",
+    )
     backfill.add_argument("--start", type=_date, required=True, help="first day to write")
     backfill.add_argument("--end", type=_date, required=True, help="last day to write")
     _add_settings_flags(backfill)
@@ -166,12 +171,21 @@ def command_backfill(args: argparse.Namespace) -> None:
     from orchestration.pipeline_runner import RunRequest, run_pipeline
 
     company = _company_settings(args)
-    _check_source(Path(args.source))
+    if args.snapshots_only:
+        if not args.warehouse.exists():
+            raise SettingsError(f"--snapshots-only needs a built warehouse; {args.warehouse} does not exist")
+        source = Path(args.source or ".")
+    elif not args.source:
+        raise SettingsError("--source is required (or --snapshots-only to use the ledger already built)")
+    else:
+        source = Path(args.source)
+        _check_source(source)
     days = (args.end - args.start).days + 1
     _say(f"backfilling {days} days of snapshots, {args.start} .. {args.end}, in one run")
     started = time.monotonic()
-    request = RunRequest(Path(args.source).resolve(), args.warehouse.resolve(), args.end, company)
-    run_pipeline(request, "snapshot_backfill", args.start, args.end)
+    request = RunRequest(source.resolve(), args.warehouse.resolve(), args.end, company)
+    job = "snapshot_write" if args.snapshots_only else "snapshot_backfill"
+    run_pipeline(request, job, args.start, args.end)
     _say(f"backfill finished in {time.monotonic() - started:.1f} s → {args.warehouse}")
     written = snapshot_days(args.warehouse, args.start, args.end)
     print(f"quota_snapshots: {sum(written.values()):,} rows over {len(written)} days ({args.start} .. {args.end})")

@@ -324,3 +324,36 @@ def test_a_reopened_deal_unachieves_the_goal_but_leaves_earlier_snapshots_alone(
     assert _values(warehouse) == before, "snapshots change only when their days are re-run"
     write_snapshots(warehouse, date(2025, 1, 31), date(2025, 1, 31))
     assert _values(warehouse)[("q1", date(2025, 1, 31))] == 600
+
+
+def test_snapshots_only_writes_more_days_from_the_ledger_already_built(
+    tiny_source: Path, backfill: tuple[Path, str], tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(backfill[0], warehouse)
+    next_day = TINY_AS_OF + timedelta(days=1)
+    completed = run_quotas(
+        "backfill",
+        "--warehouse",
+        str(warehouse),
+        "--start",
+        next_day.isoformat(),
+        "--end",
+        next_day.isoformat(),
+        "--snapshots-only",
+        "--timezone",
+        TINY_TIMEZONE,
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert "raw." not in completed.stderr, "the source is not read again"
+    problems = compare_rows(
+        "quota_snapshots",
+        _snapshot_rows(warehouse, f"snapshot_date = '{next_day}'"),
+        expected_snapshots(tiny_source, next_day, next_day, TINY_TIMEZONE),
+        key=lambda row: (row["quota_id"], row["snapshot_date"]),
+        numbers=("current_value", "attainment_percent"),
+    )
+    assert not problems, problems[:10]
+    assert len(_snapshot_rows(warehouse)) == len(_snapshot_rows(backfill[0])) + len(
+        _snapshot_rows(warehouse, f"snapshot_date = '{next_day}'")
+    )

@@ -18,3 +18,9 @@ snapshot_backfill = dg.define_asset_job(
     ).required_multi_asset_neighbors(),
     description="Load the source and write the snapshots of a range of days, in one run.",
 )
+
+snapshot_write = dg.define_asset_job(
+    name="snapshot_write",
+    selection=dg.AssetSelection.groups("snapshots"),
+    description="Write the snapshots of a range of days from the ledger already in the warehouse, in one run.",
+)
