@@ -5,15 +5,41 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import yaml
+
+from orchestration.defs.transform.project import DBT_PROJECT_DIR
 from tests.support.warehouse import run_dbt
 
 
-def test_the_dbt_unit_tests_pass(tiny_warehouse: Path, tmp_path: Path) -> None:
+def _unit_tests_in_yaml() -> set[str]:
+    names = set()
+    for path in (DBT_PROJECT_DIR / "models").rglob("*.yml"):
+        document = yaml.safe_load(path.read_text()) or {}
+        names |= {test["name"] for test in document.get("unit_tests", [])}
+    return names
+
+
+def _models_described_in_yaml() -> set[str]:
+    names = set()
+    for path in (DBT_PROJECT_DIR / "models").rglob("*.yml"):
+        document = yaml.safe_load(path.read_text()) or {}
+        names |= {model["name"] for model in document.get("models", [])}
+    return names
+
+
+def test_every_model_described_in_yaml_exists_and_every_model_is_described() -> None:
+    sql_models = {path.stem for path in (DBT_PROJECT_DIR / "models").rglob("*.sql")}
+    assert _models_described_in_yaml() == sql_models
+
+
+def test_every_dbt_unit_test_is_found_and_passes(tiny_warehouse: Path, tmp_path: Path) -> None:
+    expected = _unit_tests_in_yaml()
+    assert len(expected) >= 7
     output = run_dbt(
         tiny_warehouse, ["test", "--select", "test_type:unit", "--vars", '{"timezone": "UTC"}'], tmp_path / "target"
     )
     done = re.search(r"Done\. PASS=(\d+) WARN=(\d+) ERROR=(\d+)", output)
     assert done, output[-2000:]
-    passed, warned, errors = map(int, done.groups())
-    assert (warned, errors) == (0, 0)
-    assert passed >= 6
+    assert tuple(map(int, done.groups())) == (len(expected), 0, 0)
+    for name in expected:
+        assert f"::{name}" in output
