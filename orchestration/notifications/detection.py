@@ -60,8 +60,21 @@ def _amount(value: float, metric_type: str, currency: str) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
 
 
+REQUIRED_MARTS = ("quota_periods", "quota_progress", "goals", "goal_milestones", "notification_recipients")
+
+
+def marts_ready(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a run has built the marts events are read from (a snapshot-only backfill builds none)."""
+    present = {
+        name for (name,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()
+    }
+    return set(REQUIRED_MARTS) <= present
+
+
 def due_events(con: duckdb.DuckDBPyConnection, settings: NotificationSettings) -> list[Event]:
     """Every event the marts show as reached, with its recipients and message (read-only)."""
+    if not marts_ready(con):
+        return []
     recipients = _recipients(con, settings)
     events: list[Event] = []
     quotas = con.execute(

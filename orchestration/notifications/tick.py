@@ -15,7 +15,7 @@ import duckdb
 
 from orchestration.notifications import outbox
 from orchestration.notifications.channels import Channel, EmailChannel, WebhookChannel
-from orchestration.notifications.detection import due_events
+from orchestration.notifications.detection import due_events, marts_ready
 from orchestration.notifications.settings import NotificationSettings
 from orchestration.warehouse import connect
 
@@ -47,6 +47,8 @@ def build_channels(settings: NotificationSettings) -> dict[str, Channel]:
 
 def _announce_since(con: duckdb.DuckDBPyConnection, settings: NotificationSettings) -> date | None:
     """Events reached more than `window_days` before the marts' as-of date are history, not news."""
+    if not marts_ready(con):
+        return None
     row = con.execute("select max(as_of_date) from marts.quota_progress").fetchone()
     return row[0] - timedelta(days=settings.window_days) if row and row[0] else None
 
