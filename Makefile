@@ -23,10 +23,13 @@ setup: .venv/.synced
 demo: setup
 	.venv/bin/quotas demo
 
+# Two workers (one per core), a whole test file per worker, so each file's fixtures are built once.
+# The dbt manifest is parsed first, once, so the workers never race to write it.
 test: setup
 	.venv/bin/ruff check orchestration tests benchmarks
 	.venv/bin/ruff format --check orchestration tests benchmarks
-	.venv/bin/pytest
+	.venv/bin/python -c "from orchestration.defs.transform.project import ensure_manifest; ensure_manifest()"
+	.venv/bin/pytest -n 2 --dist loadfile
 
 lint: setup
 	.venv/bin/ruff check --fix orchestration tests benchmarks

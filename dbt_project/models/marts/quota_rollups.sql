@@ -41,14 +41,10 @@ select
     {{ as_of_date() }} as as_of_date
 from rollup_values
 left join own_quotas
-    on own_quotas.context_id = rollup_values.context_id
-    and own_quotas.metric_type = rollup_values.metric_type
-    and own_quotas.metric_field is not distinct from rollup_values.metric_field
+    on {{ same_context('own_quotas', 'rollup_values') }}
     and own_quotas.scope_type = rollup_values.scope_type
     and own_quotas.scope_id is not distinct from rollup_values.team_id
 left join member_targets
-    on member_targets.context_id = rollup_values.context_id
-    and member_targets.metric_type = rollup_values.metric_type
-    and member_targets.metric_field is not distinct from rollup_values.metric_field
+    on {{ same_context('member_targets', 'rollup_values') }}
     and member_targets.scope_type = rollup_values.scope_type
     and member_targets.team_id is not distinct from rollup_values.team_id

@@ -37,9 +37,7 @@ converted as (
     from credits_in_context
     inner join individual_targets
         on individual_targets.user_id = credits_in_context.user_id
-        and individual_targets.context_id = credits_in_context.context_id
-        and individual_targets.metric_type = credits_in_context.metric_type
-        and individual_targets.metric_field is not distinct from credits_in_context.metric_field
+        and {{ same_context('individual_targets', 'credits_in_context') }}
     left join {{ ref('int_fx_rates_daily') }} as from_rate
         on from_rate.currency = credits_in_context.currency
         and from_rate.rate_date = credits_in_context.credit_date

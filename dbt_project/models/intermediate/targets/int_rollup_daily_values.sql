@@ -42,9 +42,7 @@ direct_team_daily as (
         and context_days.metric_field is not distinct from member_credits.metric_field
         and context_days.credit_date = member_credits.credit_date
     left join user_weights
-        on user_weights.context_id = context_days.context_id
-        and user_weights.metric_type = context_days.metric_type
-        and user_weights.metric_field is not distinct from context_days.metric_field
+        on {{ same_context('user_weights', 'context_days') }}
         and user_weights.user_id = member_credits.user_id
     group by all
 ),
@@ -61,9 +59,7 @@ passed_up as (
         direct_team_daily.credit_value * path_weights.path_weight as credit_value
     from direct_team_daily
     inner join {{ ref('int_team_path_weights') }} as path_weights
-        on path_weights.context_id = direct_team_daily.context_id
-        and path_weights.metric_type = direct_team_daily.metric_type
-        and path_weights.metric_field is not distinct from direct_team_daily.metric_field
+        on {{ same_context('path_weights', 'direct_team_daily') }}
         and path_weights.team_id = direct_team_daily.team_id
 
     union all
@@ -101,9 +97,7 @@ converted as (
             'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as credit_value
     from passed_up
     left join scope_currencies
-        on scope_currencies.context_id = passed_up.context_id
-        and scope_currencies.metric_type = passed_up.metric_type
-        and scope_currencies.metric_field is not distinct from passed_up.metric_field
+        on {{ same_context('scope_currencies', 'passed_up') }}
         and scope_currencies.scope_type = passed_up.scope_type
         and scope_currencies.scope_id is not distinct from passed_up.team_id
     left join {{ ref('int_fx_rates_daily') }} as from_rate

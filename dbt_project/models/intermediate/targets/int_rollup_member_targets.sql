@@ -38,9 +38,7 @@ team_children as (
     from contexts
     inner join scope_targets as child
         on child.scope_type = 'team'
-        and child.context_id = contexts.context_id
-        and child.metric_type = contexts.metric_type
-        and child.metric_field is not distinct from contexts.metric_field
+        and {{ same_context('child', 'contexts') }}
     inner join teams on teams.team_id = child.scope_id
 ),
 
@@ -57,9 +55,7 @@ user_children as (
     from contexts
     inner join scope_targets as child
         on child.scope_type = 'individual'
-        and child.context_id = contexts.context_id
-        and child.metric_type = contexts.metric_type
-        and child.metric_field is not distinct from contexts.metric_field
+        and {{ same_context('child', 'contexts') }}
     left join {{ ref('int_memberships_effective') }} as memberships
         on memberships.user_id = child.scope_id
         and contexts.reference_date >= memberships.valid_from
@@ -86,9 +82,7 @@ converted as (
             'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as weighted_target
     from children
     left join scope_targets as parent
-        on parent.context_id = children.context_id
-        and parent.metric_type = children.metric_type
-        and parent.metric_field is not distinct from children.metric_field
+        on {{ same_context('parent', 'children') }}
         and parent.scope_type = children.parent_scope_type
         and parent.scope_id is not distinct from children.parent_team_id
     left join {{ ref('int_fx_rates_daily') }} as from_rate

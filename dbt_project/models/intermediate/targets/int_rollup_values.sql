@@ -40,8 +40,6 @@ select
 from contexts
 cross join scopes
 left join values_as_of
-    on values_as_of.context_id = contexts.context_id
-    and values_as_of.metric_type = contexts.metric_type
-    and values_as_of.metric_field is not distinct from contexts.metric_field
+    on {{ same_context('values_as_of', 'contexts') }}
     and values_as_of.scope_type = scopes.scope_type
     and values_as_of.team_id is not distinct from scopes.team_id

@@ -19,9 +19,7 @@ rollups as (
     select scope_targets.target_kind, scope_targets.target_id, rollups.credit_date, rollups.daily_value
     from scope_targets
     inner join {{ ref('int_rollup_daily_values') }} as rollups
-        on rollups.context_id = scope_targets.context_id
-        and rollups.metric_type = scope_targets.metric_type
-        and rollups.metric_field is not distinct from scope_targets.metric_field
+        on {{ same_context('rollups', 'scope_targets') }}
         and rollups.scope_type = scope_targets.scope_type
         and rollups.team_id is not distinct from scope_targets.scope_id
 )

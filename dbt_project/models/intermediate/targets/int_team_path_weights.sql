@@ -49,8 +49,6 @@ select
 from contexts
 cross join path_steps
 left join team_weights
-    on team_weights.context_id = contexts.context_id
-    and team_weights.metric_type = contexts.metric_type
-    and team_weights.metric_field is not distinct from contexts.metric_field
+    on {{ same_context('team_weights', 'contexts') }}
     and team_weights.team_id = path_steps.step_team_id
 group by all
