@@ -96,7 +96,9 @@ def run_pipeline(scale: str, source: Path) -> Measurement:
     return measurement
 
 
-def run_backfill(scale: str, source: Path, first_day: date, last_day: date, step: str) -> Measurement:
+def run_backfill(
+    scale: str, source: Path, first_day: date, last_day: date, step: str, snapshots_only: bool = False
+) -> Measurement:
     """`quotas backfill` on the warehouse of the scale's full run (which must exist)."""
     warehouse = BENCH_DATA / f"warehouse_{scale}.duckdb"
     command = [
@@ -113,6 +115,8 @@ def run_backfill(scale: str, source: Path, first_day: date, last_day: date, step
         "--timezone",
         TIMEZONE,
     ]
+    if snapshots_only:
+        command.append("--snapshots-only")
     measurement, output = _measure(step, scale, command)
     dbt_times = [float(x) for x in re.findall(r"Finished running .* in .*?\(([\d.]+)s\)", output)]
     measurement.dbt_seconds = dbt_times[-1] if dbt_times else None
