@@ -47,22 +47,32 @@ class Measurement:
     rows: int | None = None
 
 
+GNU_TIME = Path("/usr/bin/time")
+
+
 def _measure(step: str, scale: str, command: list[str]) -> tuple[Measurement, str]:
-    """Run `command` in a child process; wall, CPU and peak RSS of it and everything it waited for."""
+    """Run `command` in a child process: its wall time, CPU time and peak resident memory.
+
+    The peak is the kernel's per-child figure read by GNU time: the largest of the command and every
+    process it waited for (the dbt it starts). Without GNU time it falls back to getrusage, whose figure
+    is the largest child so far in this benchmark, so later steps may show an earlier step's peak.
+    """
+    peak_file = RESULTS / "peak_kib.txt"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    wrapped = [str(GNU_TIME), "-f", "%M", "-o", str(peak_file), *command] if GNU_TIME.exists() else command
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     completed = subprocess.run(
-        command, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "DO_NOT_TRACK": "1"}, check=False
+        wrapped, capture_output=True, text=True, cwd=ROOT, env={**os.environ, "DO_NOT_TRACK": "1"}, check=False
     )
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if completed.returncode != 0:
         raise SystemExit(f"{step} at {scale} failed:\n{completed.stderr[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    # ru_maxrss is the largest child so far (KiB on Linux); children are measured from small to large.
-    peak = after.ru_maxrss / 1024
+    peak_kib = int(peak_file.read_text().split()[-1]) if GNU_TIME.exists() else after.ru_maxrss
     output = completed.stdout + completed.stderr
-    return Measurement(step, scale, round(wall, 2), round(cpu, 2), round(peak, 1)), output
+    return Measurement(step, scale, round(wall, 2), round(cpu, 2), round(peak_kib / 1024, 1)), output
 
 
 def generate(scale: str) -> Path:
