@@ -175,8 +175,8 @@ def markdown_table(measurements: list[Measurement]) -> str:
         f"Measured {date.today()} on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
         f" (as of {AS_OF}, {TIMEZONE}).",
         "",
-        "| step | scale | rows (source / snapshots) | wall time | last dbt invocation (models + tests) | everything else | CPU time "
-        "| peak memory |",
+        "| step | scale | rows (source / snapshots) | wall time | last dbt invocation (models + tests) "
+        "| everything else | CPU time | peak memory |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for m in measurements:
