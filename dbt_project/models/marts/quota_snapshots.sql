@@ -33,13 +33,8 @@ quota_days as (
 ),
 
 cumulative as (
-    select
-        target_id as quota_id,
-        credit_date,
-        sum(daily_value) over (
-            partition by target_id order by credit_date rows between unbounded preceding and current row
-        ) as value_to_date
-    from {{ ref('int_target_daily_values') }}
+    select target_id as quota_id, credit_date, value_to_date
+    from {{ ref('int_target_cumulative_values') }}
     where target_kind = 'quota' and credit_date <= {{ snapshot_window_end() }}
 ),
 
