@@ -79,3 +79,14 @@ def test_the_dbt_resource_knows_the_installed_dbt_version_without_starting_dbt()
         [str(Path(sys.executable).parent / "dbt"), "--version"], capture_output=True, text=True, check=True
     ).stdout
     assert f"installed: {resource._cli_version}" in reported
+
+
+def test_each_warehouse_keeps_one_dbt_target_directory_per_dbt_definition(tiny_warehouse) -> None:
+    from orchestration.defs.transform.assets import dbt_target_path
+    from orchestration.resources import PipelineSettings
+
+    pipeline = PipelineSettings(warehouse=str(tiny_warehouse))
+    runs = dbt_target_path(pipeline, "quota_dbt_models").parent
+    assert sorted(path.name for path in runs.iterdir()) == ["quota_dbt_models", "quota_snapshot_models"]
+    other = dbt_target_path(PipelineSettings(warehouse=str(tiny_warehouse.parent / "other.duckdb")), "quota_dbt_models")
+    assert other.parent != runs

@@ -11,7 +11,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.dbt_invocation import dbt_snapshot_args
 from orchestration.defs.snapshots.partitions import daily_snapshot_partitions
-from orchestration.defs.transform.assets import TRANSLATOR, point_dbt_at_warehouse
+from orchestration.defs.transform.assets import TRANSLATOR, dbt_target_path, point_dbt_at_warehouse
 from orchestration.defs.transform.project import ensure_manifest, quota_dbt_project
 from orchestration.resources import PipelineSettings
 
@@ -33,4 +33,6 @@ def quota_snapshot_models(context: dg.AssetExecutionContext, dbt: DbtCliResource
     keys = context.partition_key_range
     first_day, last_day = date.fromisoformat(keys.start), date.fromisoformat(keys.end)
     context.log.info(f"writing quota snapshots for {first_day} .. {last_day}")
-    yield from dbt.cli(dbt_snapshot_args(first_day, last_day, pipeline.company), context=context).stream()
+    args = dbt_snapshot_args(first_day, last_day, pipeline.company)
+    target = dbt_target_path(pipeline, "quota_snapshot_models")
+    yield from dbt.cli(args, context=context, target_path=target).stream()
