@@ -15,7 +15,6 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.settings import CompanySettings
-from orchestration.source_loading import SourceError
 
 # The run tags with which Dagster runs a range of partitions as one run (as a single-run backfill does).
 ASSET_PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -103,6 +102,3 @@ def run_pipeline(
         )
     if not result.success:
         raise PipelineFailure(_first_failure_message(result))
-
-
-__all__ = ["PipelineFailure", "RunRequest", "SourceError", "run_pipeline"]

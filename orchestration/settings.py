@@ -78,6 +78,15 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def config_file_path(config_file: Path | None, environ: Mapping[str, str]) -> Path | None:
+    """The config file in force: the one given, else `$QUOTAS_CONFIG`, else `./quotas.toml` if it exists."""
+    if config_file is not None:
+        return config_file
+    if environ.get("QUOTAS_CONFIG"):
+        return Path(environ["QUOTAS_CONFIG"])
+    return DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.exists() else None
+
+
 def load_company_settings(
     config_file: Path | None = None,
     flags: Mapping[str, Any] | None = None,
@@ -88,9 +97,7 @@ def load_company_settings(
     `config_file` defaults to `$QUOTAS_CONFIG`, else `./quotas.toml` when it exists.
     """
     environ = os.environ if environ is None else environ
-    path = config_file or (Path(environ["QUOTAS_CONFIG"]) if environ.get("QUOTAS_CONFIG") else None)
-    if path is None and DEFAULT_CONFIG_FILE.exists():
-        path = DEFAULT_CONFIG_FILE
+    path = config_file_path(config_file, environ)
     settings = CompanySettings()
     if path is not None:
         if not path.exists():

@@ -15,6 +15,7 @@ from datetime import date
 
 import duckdb
 
+from orchestration.console_views import format_amount
 from orchestration.notifications.settings import NotificationSettings
 
 
@@ -55,9 +56,7 @@ def _scope(scope_type: str, user_id: str | None, team_id: str | None) -> tuple[s
 
 
 def _amount(value: float, metric_type: str, currency: str) -> str:
-    if metric_type == "revenue":
-        return f"{value:,.2f} {currency}"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    return format_amount(value, metric_type) + (f" {currency}" if metric_type == "revenue" else "")
 
 
 REQUIRED_MARTS = ("quota_periods", "quota_progress", "goals", "goal_milestones", "notification_recipients")

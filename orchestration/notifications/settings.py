@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.settings import DEFAULT_CONFIG_FILE, SettingsError
+from orchestration.settings import SettingsError, config_file_path
 
 
 @dataclass(frozen=True)
@@ -57,9 +57,9 @@ def load_notification_settings(
     config_file: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> NotificationSettings:
     environ = os.environ if environ is None else environ
-    path = config_file or (Path(environ["QUOTAS_CONFIG"]) if environ.get("QUOTAS_CONFIG") else DEFAULT_CONFIG_FILE)
+    path = config_file_path(config_file, environ)
     section: dict = {}
-    if path.exists():
+    if path is not None and path.exists():
         with path.open("rb") as handle:
             section = dict(tomllib.load(handle).get("notifications", {}))
 

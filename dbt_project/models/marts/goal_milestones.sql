@@ -2,12 +2,6 @@
     milestone's target; overdue when that came after its target date, or has not come and the date passed. -#}
 with
 
-goal_cumulative_values as (
-    select target_id as goal_id, credit_date, value_to_date
-    from {{ ref('int_target_cumulative_values') }}
-    where target_kind = 'goal' and credit_date <= {{ as_of_date() }}
-),
-
 milestones as (
     select * from {{ ref('int_goal_milestones_checked') }} where rejection_reason is null
 ),
@@ -15,7 +9,7 @@ milestones as (
 reached as (
     select milestones.milestone_id, min(cumulative.credit_date) as achieved_at
     from milestones
-    inner join goal_cumulative_values as cumulative
+    inner join {{ ref('int_goal_running_totals') }} as cumulative
         on cumulative.goal_id = milestones.goal_id
         and {{ reaches_target('cumulative.value_to_date', 'milestones.target_value') }}
     group by milestones.milestone_id

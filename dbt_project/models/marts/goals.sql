@@ -2,12 +2,6 @@
     cumulative value met the target, not the day a run noticed it. -#}
 with
 
-goal_cumulative_values as (
-    select target_id as goal_id, credit_date, value_to_date
-    from {{ ref('int_target_cumulative_values') }}
-    where target_kind = 'goal' and credit_date <= {{ as_of_date() }}
-),
-
 goals as (
     select * from {{ ref('int_goals_checked') }} where rejection_reason is null
 ),
@@ -20,7 +14,7 @@ values_as_of as (
 
 reached as (
     select cumulative.goal_id, min(cumulative.credit_date) as achieved_at
-    from goal_cumulative_values as cumulative
+    from {{ ref('int_goal_running_totals') }} as cumulative
     inner join goals on goals.goal_id = cumulative.goal_id
     where {{ reaches_target('cumulative.value_to_date', 'goals.target_value') }}
     group by cumulative.goal_id

@@ -38,12 +38,7 @@ converted as (
     inner join individual_targets
         on individual_targets.user_id = credits_in_context.user_id
         and {{ same_context('individual_targets', 'credits_in_context') }}
-    left join {{ ref('int_fx_rates_daily') }} as from_rate
-        on from_rate.currency = credits_in_context.currency
-        and from_rate.rate_date = credits_in_context.credit_date
-    left join {{ ref('int_fx_rates_daily') }} as to_rate
-        on to_rate.currency = individual_targets.currency
-        and to_rate.rate_date = credits_in_context.credit_date
+    {{ fx_rate_joins('credits_in_context.currency', 'individual_targets.currency', 'credits_in_context.credit_date') }}
 )
 
 select target_kind, target_id, credit_date, {{ exact_sum("credit_value") }} as daily_value

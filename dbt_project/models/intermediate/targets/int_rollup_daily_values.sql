@@ -100,12 +100,10 @@ converted as (
         on {{ same_context('scope_currencies', 'passed_up') }}
         and scope_currencies.scope_type = passed_up.scope_type
         and scope_currencies.scope_id is not distinct from passed_up.team_id
-    left join {{ ref('int_fx_rates_daily') }} as from_rate
-        on from_rate.currency = passed_up.currency
-        and from_rate.rate_date = passed_up.credit_date
-    left join {{ ref('int_fx_rates_daily') }} as to_rate
-        on to_rate.currency = coalesce(scope_currencies.currency, {{ reporting_currency() }})
-        and to_rate.rate_date = passed_up.credit_date
+    {{ fx_rate_joins(
+        'passed_up.currency',
+        'coalesce(scope_currencies.currency, ' ~ reporting_currency() ~ ')',
+        'passed_up.credit_date') }}
 )
 
 select

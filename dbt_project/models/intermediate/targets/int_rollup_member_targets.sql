@@ -85,11 +85,10 @@ converted as (
         on {{ same_context('parent', 'children') }}
         and parent.scope_type = children.parent_scope_type
         and parent.scope_id is not distinct from children.parent_team_id
-    left join {{ ref('int_fx_rates_daily') }} as from_rate
-        on from_rate.currency = children.currency and from_rate.rate_date = children.reference_date
-    left join {{ ref('int_fx_rates_daily') }} as to_rate
-        on to_rate.currency = coalesce(parent.currency, {{ reporting_currency() }})
-        and to_rate.rate_date = children.reference_date
+    {{ fx_rate_joins(
+        'children.currency',
+        'coalesce(parent.currency, ' ~ reporting_currency() ~ ')',
+        'children.reference_date') }}
 )
 
 select
