@@ -7,6 +7,7 @@ differs (run config here, environment there).
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -15,6 +16,10 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.settings import CompanySettings
+
+# A PostgreSQL source URL reaches the run through this variable, never through the run config: run config
+# is stored with the run and shown in the UI, and the URL may carry a password.
+SOURCE_URL_VARIABLE = "QUOTAS_RUN_SOURCE_URL"
 
 # The run tags with which Dagster runs a range of partitions as one run (as a single-run backfill does).
 ASSET_PARTITION_RANGE_START_TAG = "dagster/asset_partition_range_start"
@@ -27,18 +32,25 @@ class PipelineFailure(Exception):
 
 @dataclass(frozen=True)
 class RunRequest:
-    source: Path
+    source: str
+    """A directory (resolved by the caller) or a postgresql:// URL."""
     warehouse: Path
     as_of: date
     company: CompanySettings
+    full_extract: bool = False
 
     def run_config(self) -> dict:
+        source: str | dict = self.source
+        if "://" in self.source:
+            os.environ[SOURCE_URL_VARIABLE] = self.source
+            source = {"env": SOURCE_URL_VARIABLE}
         return {
             "resources": {
                 "pipeline": {
                     "config": {
-                        "source": str(self.source),
+                        "source": source,
                         "warehouse": str(self.warehouse),
+                        "full_extract": self.full_extract,
                         "as_of_date": self.as_of.isoformat(),
                         **asdict(self.company),
                     }

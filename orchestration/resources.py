@@ -24,11 +24,13 @@ class PipelineSettings(dg.ConfigurableResource):
     """Where the data comes from and goes to, the as-of date, and the company settings."""
 
     source: str = DEFAULT_SOURCE
+    """A directory of CSV/Parquet files, or a postgresql:// URL (its password never reaches a log)."""
     warehouse: str = DEFAULT_WAREHOUSE
     as_of_date: str = ""
     timezone: str = "UTC"
     reporting_currency: str = "USD"
     fiscal_year_start: int = 1
+    full_extract: bool = False
 
     @property
     def company(self) -> CompanySettings:
@@ -37,10 +39,6 @@ class PipelineSettings(dg.ConfigurableResource):
     @property
     def warehouse_path(self) -> Path:
         return Path(self.warehouse).resolve()
-
-    @property
-    def source_path(self) -> Path:
-        return Path(self.source).resolve()
 
     def as_of(self) -> date:
         """The explicit as-of date, or today in the company time zone when none was given."""
@@ -53,6 +51,7 @@ class PipelineSettings(dg.ConfigurableResource):
         company = load_company_settings()
         return cls(
             source=os.environ.get("QUOTAS_SOURCE", DEFAULT_SOURCE),
+            full_extract=os.environ.get("QUOTAS_FULL_EXTRACT", "").lower() in ("1", "true", "yes", "on"),
             warehouse=os.environ.get("QUOTAS_WAREHOUSE", DEFAULT_WAREHOUSE),
             as_of_date=os.environ.get("QUOTAS_AS_OF", ""),
             timezone=company.timezone,

@@ -59,12 +59,20 @@ class SourceTable:
     contract: TableContract
     path: Path | None
     file_columns: dict[str, str]
+    relation: str | None = None
+    """A relation already in the DuckDB connection to read instead of a file (a PostgreSQL extract)."""
 
     @property
     def is_csv(self) -> bool:
         return self.path is not None and self.path.suffix == ".csv"
 
+    @property
+    def is_absent(self) -> bool:
+        return self.path is None and self.relation is None
+
     def reader_sql(self) -> str:
+        if self.relation is not None:
+            return self.relation
         if self.path is None:
             raise SourceError(f"table {self.contract.name}: no file")
         location = _sql_string(str(self.path))
@@ -121,13 +129,16 @@ def inspect_source(
                     )
                 continue
             if not table.is_csv:
-                _check_parquet_type(contract.name, column, file_columns[column.name], path)
+                check_column_type(contract.name, column, file_columns[column.name], path.name)
         found.append(SourceTable(contract, path, file_columns))
     return found
 
 
-def _check_parquet_type(table: str, column: Column, file_type: str, path: Path) -> None:
-    """Reject a typed column whose type cannot hold the contract's values (a text amount, say)."""
+def check_column_type(table: str, column: Column, file_type: str, location: str) -> None:
+    """Reject a typed column whose type cannot hold the contract's values (a boolean amount, say).
+
+    Text is accepted for dates and timestamps only: a typed source that stores a date as text is common,
+    and its malformed values are set aside row by row like a CSV's."""
     base = file_type.split("(")[0].upper()
     accepted = {
         ColumnType.TEXT: None,
@@ -139,7 +150,7 @@ def _check_parquet_type(table: str, column: Column, file_type: str, path: Path) 
     }[column.type]
     if accepted is not None and base not in accepted and base != '"NULL"' and base != "NULL":
         raise SourceError(
-            f"table {table}: column {column.name!r} in {path.name} has type {file_type}, expected {column.type.value}"
+            f"table {table}: column {column.name!r} in {location} has type {file_type}, expected {column.type.value}"
         )
 
 
@@ -186,8 +197,8 @@ def _extra_column_expressions(con: duckdb.DuckDBPyConnection, table: SourceTable
     return expressions
 
 
-def build_load_sql(con: duckdb.DuckDBPyConnection, table: SourceTable) -> str:
-    """`create or replace table raw.<table> as select ...` for one source table."""
+def build_contract_select(con: duckdb.DuckDBPyConnection, table: SourceTable) -> str:
+    """`select ...` reading one source table as the contract's columns and types, plus `_malformed`."""
     expressions: list[str] = []
     notes: list[str] = []
     for column in table.contract.columns:
@@ -198,11 +209,15 @@ def build_load_sql(con: duckdb.DuckDBPyConnection, table: SourceTable) -> str:
     expressions.extend(_extra_column_expressions(con, table))
     malformed = f"nullif(concat_ws('; ', {', '.join(notes)}), '')" if notes else "cast(null as varchar)"
     expressions.append(f"{malformed} as _malformed")
-    target = f"raw.{quote_identifier(table.contract.name)}"
     select_list = ",\n    ".join(expressions)
-    if table.path is None:
-        return f"create or replace table {target} as select\n    {select_list}\nwhere false"
-    return f"create or replace table {target} as select\n    {select_list}\nfrom {table.reader_sql()}"
+    if table.is_absent:
+        return f"select\n    {select_list}\nwhere false"
+    return f"select\n    {select_list}\nfrom {table.reader_sql()}"
+
+
+def build_load_sql(con: duckdb.DuckDBPyConnection, table: SourceTable) -> str:
+    """`create or replace table raw.<table> as select ...` for one source table."""
+    return f"create or replace table raw.{quote_identifier(table.contract.name)} as {build_contract_select(con, table)}"
 
 
 def load_source_into_raw(
@@ -210,8 +225,11 @@ def load_source_into_raw(
     source_dir: Path,
     tables: Iterable[TableContract] = ALL_TABLES,
     progress: Callable[[str], None] | None = None,
+    validate: Callable[[duckdb.DuckDBPyConnection, dict[str, str]], None] | None = None,
 ) -> dict[str, int]:
-    """Replace the `raw` tables with the source's contents in one transaction; return row counts."""
+    """Replace the `raw` tables with the source's contents in one transaction; return row counts.
+
+    `validate`, when given, sees every loaded table (by its relation name) before the transaction commits."""
     from orchestration.warehouse import connect
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
@@ -228,6 +246,8 @@ def load_source_into_raw(
                 counts[name] = int(row[0]) if row else 0
                 if progress:
                     progress(f"loaded raw.{name}: {counts[name]:,} rows")
+            if validate:
+                validate(con, {name: f"raw.{quote_identifier(name)}" for name, _ in statements})
             con.execute("commit")
         except duckdb.Error as error:
             con.execute("rollback")

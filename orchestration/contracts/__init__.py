@@ -1,0 +1,1 @@
+"""Data contracts: Great Expectations suites that every extracted batch is validated against."""

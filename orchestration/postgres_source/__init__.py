@@ -1,0 +1,1 @@
+"""The CRM application's PostgreSQL database as a source: incremental, streamed extraction into `raw`."""

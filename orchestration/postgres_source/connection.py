@@ -1,0 +1,44 @@
+"""Connecting to the source database, with every failure turned into one masked line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from orchestration.postgres_source.url import PostgresUrl
+from orchestration.source_loading import SourceError
+
+
+def one_line(error: BaseException, url: PostgresUrl) -> str:
+    """The first meaningful line of a driver error, without the driver's prefixes or any password."""
+    text = str(error).strip()
+    for prefix in ("IO: ", "INVALID_ARGUMENT: ", "NOT_FOUND: ", "[libpq] "):
+        text = text.replace(prefix, "")
+    first = next((line.strip() for line in text.splitlines() if line.strip()), type(error).__name__)
+    return url.mask(first)
+
+
+@contextmanager
+def snapshot_connection(url: PostgresUrl) -> Iterator[Any]:
+    """An ADBC connection inside one read-only REPEATABLE READ transaction: every table is read as of the
+    same moment, so a deal and its owner can never come from two different states of the CRM."""
+    import adbc_driver_manager
+    import adbc_driver_postgresql.dbapi as adbc
+
+    try:
+        connection = adbc.connect(url.driver_uri, autocommit=True)
+    except adbc_driver_manager.Error as error:
+        raise SourceError(f"source {url.display}: cannot connect: {one_line(error, url)}") from None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("begin isolation level repeatable read read only")
+            cursor.execute("select set_config('TimeZone', 'UTC', true)")
+            cursor.fetchall()
+        yield connection
+        with connection.cursor() as cursor:
+            cursor.execute("commit")
+    except adbc_driver_manager.Error as error:
+        raise SourceError(f"source {url.display}: {one_line(error, url)}") from None
+    finally:
+        connection.close()
