@@ -68,6 +68,16 @@ def render_run_summary(summary: RunSummary) -> str:
         lines += [f"  {table}: {count:,} rows, {reason}" for table, reason, count in summary.quarantined]
     else:
         lines.append("quarantined 0 rows")
+    if summary.contract_tables and not summary.broken_expectations:
+        lines.append(f"contracts: {summary.contract_tables} tables validated, every expectation met")
+    elif summary.contract_tables:
+        lines.append(
+            f"contracts: {summary.contract_tables} tables validated, {len(summary.broken_expectations)} "
+            "expectations broken (see _ingest.contract_results; the rows are in the quarantine):"
+        )
+        lines += [
+            f"  {table}: {name} on {column}: {rows:,} rows" for table, name, column, rows in summary.broken_expectations
+        ]
     lines.append("marts: " + ", ".join(f"{name} {rows:,}" for name, rows in summary.mart_rows.items()))
     return "\n".join(lines)
 

@@ -85,4 +85,15 @@ def ingest_source(
     from orchestration.source_loading import load_source_into_raw
 
     outcome.counts = load_source_into_raw(warehouse, Path(source).resolve(), progress=progress, validate=validator)
+    if validator is None:
+        _forget_contract_results(warehouse)
     return outcome
+
+
+def _forget_contract_results(warehouse: Path) -> None:
+    """A run that did not validate must not leave an earlier run's contract results looking current."""
+    from orchestration.contracts.validation import RESULTS_TABLE
+    from orchestration.warehouse import connect
+
+    with connect(warehouse) as con:
+        con.execute(f"drop table if exists {RESULTS_TABLE}")

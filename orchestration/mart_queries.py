@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+import duckdb
 
 from orchestration.warehouse import connect
 
@@ -68,6 +70,10 @@ class RunSummary:
     rows_loaded: dict[str, int]
     quarantined: list[tuple[str, str, int]]
     mart_rows: dict[str, int]
+    contract_tables: int = 0
+    """Tables whose batch was validated against its contract in the last run (0: not validated)."""
+    broken_expectations: list[tuple[str, str, str, int]] = field(default_factory=list)
+    """(table, expectation, column, rows) for every expectation the last run's batches broke."""
 
 
 MARTS = (
@@ -160,7 +166,22 @@ def run_summary(warehouse: Path) -> RunSummary:
             name: int(con.execute(f"select count(*) from marts.{name}").fetchone()[0])  # type: ignore[index]
             for name in MARTS
         }
-    return RunSummary(rows_loaded, quarantined, mart_rows)
+        contract_tables, broken = _contract_results(con)
+    return RunSummary(rows_loaded, quarantined, mart_rows, contract_tables, broken)
+
+
+def _contract_results(con: duckdb.DuckDBPyConnection) -> tuple[int, list[tuple[str, str, str, int]]]:
+    exists = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = '_ingest' and table_name = 'contract_results'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0, []
+    tables = con.execute("select count(distinct table_name) from _ingest.contract_results").fetchone()
+    broken = con.execute(
+        """select table_name, expectation, column_name, unexpected_count from _ingest.contract_results
+           where unexpected_count > 0 order by table_name, expectation, column_name"""
+    ).fetchall()
+    return int(tables[0]) if tables else 0, [(str(t), str(e), str(c), int(n)) for t, e, c, n in broken]
 
 
 def snapshot_days(warehouse: Path, first_day: date, last_day: date) -> dict[date, int]:

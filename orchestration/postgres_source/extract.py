@@ -6,8 +6,9 @@
   those ids from `raw` and inserts what it pulled. Pulling by id, not by row, brings every duplicate of a
   changed id along, so duplicates resolve exactly as in a full extract.
 - Deleted rows cannot be seen by a watermark. After merging, the row counts of source and `raw` are
-  compared; when they differ, and in any case every `key_check_every` runs, the ids are compared in full
-  and the ones gone from the source are removed.
+  compared; when they differ, and in any case every `key_check_every` runs, the ids (with their number of
+  copies) are compared in full: ids gone from the source are removed, ids `raw` lacks or holds a different
+  number of times are pulled again.
 - Small tables without `updated_at` (teams, users, memberships, splits, rates, the configuration) are pulled
   whole every run.
 - A table is re-extracted whole on the first run, after a change of source or of its columns, and when
@@ -177,8 +178,9 @@ def _extract_changes(con: duckdb.DuckDBPyConnection, source: Any, plan: TablePla
     return batch
 
 
-def _remove_deleted(con: duckdb.DuckDBPyConnection, source: Any, plan: TablePlan) -> int:
-    """Compare ids in full (with their multiplicity) and drop from raw what the source no longer holds."""
+def _reconcile_ids(con: duckdb.DuckDBPyConnection, source: Any, plan: TablePlan) -> int:
+    """Compare ids in full, both ways: drop from raw the ids the source no longer holds, pull the ids raw
+    lacks (a row committed later than the overlap window allows for). Returns the rows removed."""
     raw = f"raw.{quote_identifier(plan.contract.name)}"
     with source.cursor() as cursor:
         cursor.execute(
@@ -191,14 +193,18 @@ def _remove_deleted(con: duckdb.DuckDBPyConnection, source: Any, plan: TablePlan
             con.unregister(STREAM)
     before = _count(con, raw)
     con.execute(f"delete from {raw} where id is not null and id not in (select id from _source_ids)")
-    mismatched = con.execute(
-        f"""select count(*) from (select id, count(*) as n from {raw} where id is not null group by id) as here
-            join _source_ids using (id) where here.n <> _source_ids.n"""
-    ).fetchone()
-    if mismatched and mismatched[0]:
-        # A duplicate of an id was deleted in the source: rare enough that re-pulling the table is simplest.
-        _extract_full(con, source, plan)
-    return max(before - _count(con, raw), 0)
+    removed = before - _count(con, raw)
+    differing = con.execute(
+        f"""select _source_ids.id from _source_ids
+            left join (select id, count(*) as n from {raw} where id is not null group by id) as here using (id)
+            where here.n is distinct from _source_ids.n"""
+    ).fetchall()
+    if differing:
+        ids = [str(value) for (value,) in differing]
+        con.execute(f"delete from {raw} where id in (select unnest(?::varchar[]))", [ids])
+        statement = f"insert into {raw} by name {{select}}"
+        _stream_into(con, source, plan, "where id::text = any($1::text[])", (ids,), statement)
+    return removed
 
 
 def _source_count(source: Any, plan: TablePlan) -> int:
@@ -241,7 +247,7 @@ def _extract_table(
         runs_since_key_check = state.runs_since_key_check + 1
         if runs_since_key_check >= options.key_check_every or _source_count(source, plan) != _count(con, raw):
             result.key_check = True
-            result.rows_deleted = _remove_deleted(con, source, plan)
+            result.rows_deleted = _reconcile_ids(con, source, plan)
             runs_since_key_check = 0
     result.rows_pulled = _count(con, batch)
     result.rows_in_raw = result.rows_pulled if batch == raw else _count(con, raw)
