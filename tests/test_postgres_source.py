@@ -38,7 +38,7 @@ def crm_schema(tiny_source: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     """The tiny generated CRM in a PostgreSQL schema, read by the tests that do not change it."""
     require_postgres()
     with fresh_schema() as schema:
-        load_crm_into_postgres(tiny_source, schema, tmp_path_factory.mktemp("pg_load"))
+        load_crm_into_postgres(tiny_source, schema)
         yield schema
 
 
@@ -47,7 +47,7 @@ def changing_schema(tiny_source: Path, tmp_path: Path) -> Iterator[str]:
     """A private copy of the CRM for a test that inserts, updates and deletes rows."""
     require_postgres()
     with fresh_schema("changing") as schema:
-        load_crm_into_postgres(tiny_source, schema, tmp_path)
+        load_crm_into_postgres(tiny_source, schema)
         yield schema
 
 

@@ -12,13 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
 import psycopg
 import pytest
 
-from orchestration.source_contract import ALL_TABLES
-from orchestration.source_loading import load_source_into_raw
-from orchestration.warehouse import connect
+from orchestration.postgres_source.seed import copy_source_into_postgres
+from orchestration.postgres_source.url import PostgresUrl
 
 SERVER_URL = os.environ.get("QUOTAS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -50,20 +48,9 @@ def source_url(schema: str) -> str:
     return f"{SERVER_URL}?schema={schema}"
 
 
-def load_crm_into_postgres(source_dir: Path, schema: str, work_dir: Path) -> None:
-    """Copy a CSV/Parquet CRM into `schema` with proper column types (ids text, timestamps timestamptz)."""
-    import adbc_driver_postgresql.dbapi as adbc
-
-    typed = work_dir / "typed_source.duckdb"
-    load_source_into_raw(typed, source_dir)
-    with connect(typed, read_only=True) as con, adbc.connect(SERVER_URL) as pg:
-        for contract in ALL_TABLES:
-            table = con.execute(f'select * exclude (_malformed) from raw."{contract.name}"').arrow()
-            if isinstance(table, duckdb.DuckDBPyRelation):  # pragma: no cover - older duckdb
-                table = table.arrow()
-            with pg.cursor() as cursor:
-                cursor.adbc_ingest(contract.name, table, mode="create", db_schema_name=schema)
-        pg.commit()
+def load_crm_into_postgres(source_dir: Path, schema: str) -> None:
+    """Copy a CSV/Parquet CRM into `schema` with the contract's column types."""
+    copy_source_into_postgres(source_dir, PostgresUrl.parse(source_url(schema)))
 
 
 def execute(sql: str, params: tuple | list | None = None) -> None:
