@@ -50,7 +50,8 @@ class PipelineSettings(dg.ConfigurableResource):
     def from_environment(cls) -> PipelineSettings:
         company = load_company_settings()
         return cls(
-            source=os.environ.get("QUOTAS_SOURCE", DEFAULT_SOURCE),
+            # An environment reference, not its value: the UI shows resource config, and a URL may carry a password.
+            source=dg.EnvVar("QUOTAS_SOURCE") if "QUOTAS_SOURCE" in os.environ else DEFAULT_SOURCE,
             full_extract=os.environ.get("QUOTAS_FULL_EXTRACT", "").lower() in ("1", "true", "yes", "on"),
             warehouse=os.environ.get("QUOTAS_WAREHOUSE", DEFAULT_WAREHOUSE),
             as_of_date=os.environ.get("QUOTAS_AS_OF", ""),
