@@ -22,6 +22,7 @@ class BuiltReport:
     html_path: Path
     chart_paths: dict[str, Path]
     charts: dict[str, bytes]
+    source: str
 
     @property
     def subject(self) -> str:
@@ -60,4 +61,4 @@ def build_report(
     page = render_html(report, {name: data_uri(png) for name, png in pngs.items()}, source=warehouse.name)
     html_path = out_dir / REPORT_FILE
     html_path.write_text(page, encoding="utf-8")
-    return BuiltReport(report, html_path, chart_paths, pngs)
+    return BuiltReport(report, html_path, chart_paths, pngs, warehouse.name)

@@ -247,20 +247,16 @@ def _scorecard(report: ReportData) -> str:
 
 
 def _trend(report: ReportData, images: Mapping[str, str]) -> str:
-    days = len({day for series in report.trend for day, _ in series.points})
-    note = (
-        ""
-        if days > 1
-        else '<p class="note">Only one day of snapshots so far: a backfill (`quotas backfill`) draws the '
-        "history of the period.</p>"
-    )
+    days = sorted({day for series in report.trend for day, _ in series.points})
+    span = f"{_day(days[0])} &ndash; {_day(days[-1])}" if days else "none yet"
+    note = "" if len(days) > 1 else " A backfill (<code>quotas backfill</code>) draws the history of the period."
     return f"""
 <section id="trend">
   <h2>Attainment over time</h2>
   <p class="lead">Daily snapshots of the company's and each region's {METRIC_NAMES[report.metric_type].lower()}
     quota, against the straight line that reaches 100% on the last day.</p>
   <img id="chart-trend" class="chart" src="{images["trend"]}" alt="Attainment over time">
-  {note}
+  <p class="note"><span data-metric="snapshot-days">{len(days)}</span> days of snapshots ({span}).{note}</p>
 </section>"""
 
 
