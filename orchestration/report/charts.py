@@ -105,8 +105,24 @@ def gauge_png(attainment: float, expected: float) -> bytes:
     return _png(figure)
 
 
+MAX_TREND_TEAMS = 6
+
+
+def trend_lines(series: tuple[TrendSeries, ...]) -> tuple[TrendSeries, ...]:
+    """The company and its top-level teams; with more than six teams, the three highest and three lowest
+    on the last day, so the chart stays readable."""
+    company = [line for line in series if line.is_company]
+    teams = [line for line in series if not line.is_company and line.points]
+    if len(teams) > MAX_TREND_TEAMS:
+        ranked = sorted(teams, key=lambda line: line.points[-1][1], reverse=True)
+        half = MAX_TREND_TEAMS // 2
+        teams = ranked[:half] + ranked[-half:]
+    return tuple(company + teams)
+
+
 def trend_png(series: tuple[TrendSeries, ...], period: ReportPeriod, as_of: date) -> bytes:
     """Attainment day by day (company bold, top-level teams thin) against the straight-line pace to 100%."""
+    series = trend_lines(series)
     figure = Figure(figsize=(9.6, 3.9))
     axes = figure.add_subplot()
     figure.subplots_adjust(left=0.07, right=0.8, top=0.93, bottom=0.12)

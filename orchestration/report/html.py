@@ -61,7 +61,7 @@ th { text-align: left; font-size: 11px; text-transform: uppercase; letter-spacin
 td { padding: 8px; border-bottom: 1px solid #eef2f7; vertical-align: middle; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.top td { background: #fffbeb; }
-.bar { position: relative; height: 10px; border-radius: 5px; background: #e9eef5; min-width: 160px; }
+.bar { position: relative; height: 10px; border-radius: 5px; background: #e9eef5; min-width: 110px; }
 .bar .fill { position: absolute; left: 0; top: 0; bottom: 0; border-radius: 5px; }
 .bar .pace { position: absolute; top: -3px; bottom: -3px; width: 2px; background: #475569; }
 .medal { display: inline-flex; width: 26px; height: 26px; border-radius: 50%; align-items: center;
@@ -74,6 +74,7 @@ tr.top td { background: #fffbeb; }
 .pos { color: #15803d; font-weight: 600; }
 .neg { color: #b91c1c; font-weight: 600; }
 .team-sub td.name { padding-left: 30px; color: #334155; }
+td.name { white-space: nowrap; }
 .team-top td { font-weight: 600; }
 .chart { width: 100%; display: block; }
 .goals { display: grid; grid-template-columns: 1fr 1fr; gap: 14px; margin-top: 16px; }
@@ -95,6 +96,7 @@ footer { color: #64748b; font-size: 12px; text-align: center; margin-top: 26px; 
 
 
 DASH = "&ndash;"
+MAX_TEAM_ROWS = 40  # beyond this, the teams table shows the top-level teams only
 
 
 def _name(text: str | None) -> str:
@@ -254,7 +256,8 @@ def _trend(report: ReportData, images: Mapping[str, str]) -> str:
 <section id="trend">
   <h2>Attainment over time</h2>
   <p class="lead">Daily snapshots of the company's and each region's {METRIC_NAMES[report.metric_type].lower()}
-    quota, against the straight line that reaches 100% on the last day.</p>
+    quota (with many regions, the three highest and the three lowest), against the straight line that reaches
+    100% on the last day.</p>
   <img id="chart-trend" class="chart" src="{images["trend"]}" alt="Attainment over time">
   <p class="note"><span data-metric="snapshot-days">{len(days)}</span> days of snapshots ({span}).{note}</p>
 </section>"""
@@ -263,8 +266,13 @@ def _trend(report: ReportData, images: Mapping[str, str]) -> str:
 def _teams(report: ReportData) -> str:
     metric = report.metric_type
     expected = report.period.expected_percent(report.as_of)
+    teams = report.teams
+    hidden = 0
+    if len(teams) > MAX_TEAM_ROWS:
+        teams = tuple(team for team in teams if team.depth == 0)
+        hidden = len(report.teams) - len(teams)
     rows = []
-    for team in report.teams:
+    for team in teams:
         unit = _unit(metric, team.currency)
         target = (
             f'<span data-field="target">{_amount(team.target_value, metric)}</span>{unit}'
@@ -286,6 +294,11 @@ def _teams(report: ReportData) -> str:
             f'<td class="num"><span data-field="week-delta">{_signed(team.week_delta or 0, metric)}</span></td>'
             f'<td class="num">{over}</td><td>{_status_pill(team.pace_status)}</td></tr>'
         )
+    note = (
+        f'<p class="note">{hidden} teams beneath the regions are left out; marts.quota_rollups has them all.</p>'
+        if hidden
+        else ""
+    )
     return f"""
 <section id="teams">
   <h2>Teams</h2>
@@ -294,6 +307,7 @@ def _teams(report: ReportData) -> str:
   <table><thead><tr><th>Team</th><th>Progress</th><th class="num">Attainment</th><th class="num">Achieved</th>
     <th class="num">Quota</th><th class="num">This week</th><th class="num">Assigned</th><th>Pace</th></tr></thead>
   <tbody>{"".join(rows) or '<tr><td colspan="8">No teams.</td></tr>'}</tbody></table>
+  {note}
 </section>"""
 
 
