@@ -18,7 +18,12 @@ export DAGSTER_HOME := $(CURDIR)/dagster_home
 	.tools/bin/uv sync --frozen --python $(PYTHON) --quiet
 	touch .venv/.synced
 
-setup: .venv/.synced
+# Headless Chromium renders the executive report in the tests (Debian's package; the set-up runs as root).
+/usr/bin/chromium:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium \
+	  || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
+
+setup: .venv/.synced /usr/bin/chromium
 
 demo: setup
 	.venv/bin/quotas demo

@@ -4,7 +4,8 @@
 
 For each scale: generate the sample CRM once (kept under data/benchmarks/, reused when present), then run
 `quotas run` on it as a user would, in a fresh process, and record the wall time, the CPU time and the
-peak resident memory of the largest process (the command, or the dbt it starts). The time dbt reports for
+peak resident memory of the largest process (the command, or the dbt it starts). At the backfill scale a
+year of snapshots is written; last, `quotas report` is timed on each scale's warehouse. The time dbt reports for
 its models is recorded too, so the fixed start-up cost of Dagster and dbt is visible on its own.
 
 Speed is measured here, never in the test suite.
@@ -135,6 +136,19 @@ def run_backfill(
     return measurement
 
 
+def run_report(scale: str) -> Measurement:
+    """`quotas report` on the warehouse of the scale's full run (with whatever snapshot history it holds)."""
+    warehouse = BENCH_DATA / f"warehouse_{scale}.duckdb"
+    out = BENCH_DATA / f"report_{scale}"
+    command = [QUOTAS, "report", "--warehouse", str(warehouse), "--as-of", AS_OF.isoformat(), "--out", str(out)]
+    measurement, _ = _measure("quotas report (HTML and charts)", scale, command)
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        measurement.rows = con.execute("select count(*) from marts.quota_snapshots").fetchone()[0]
+    return measurement
+
+
 def snapshot_table_report(scale: str) -> str:
     """Size of the snapshot history and the time of the queries an application makes of it."""
     import duckdb
@@ -229,6 +243,10 @@ def main() -> None:
             print(json.dumps(asdict(measurement)), flush=True)
             measurements.append(measurement)
         notes.append(snapshot_table_report(scale))
+    for scale in args.scales:
+        measurement = run_report(scale)
+        print(json.dumps(asdict(measurement)), flush=True)
+        measurements.append(measurement)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps([asdict(m) for m in measurements], indent=2))
     table = markdown_table(measurements) + "".join(f"\n\n{note}" for note in notes)

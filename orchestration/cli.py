@@ -22,6 +22,7 @@ DEMO_SOURCE = Path("data/sample_crm")
 DEMO_WAREHOUSE = Path("data/warehouse.duckdb")
 DEMO_AS_OF = date(2025, 11, 14)
 DEMO_SEED = 42
+REPORT_METRICS = ["revenue", "deals", "leads", "calls", "meetings", "emails"]
 
 
 def _date(text: str) -> date:
@@ -99,6 +100,14 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--start", type=_date, required=True, help="first day to write")
     backfill.add_argument("--end", type=_date, required=True, help="last day to write")
     _add_settings_flags(backfill)
+
+    report = commands.add_parser("report", help="write the executive report (HTML and chart images)")
+    report.add_argument("--warehouse", type=Path, required=True, help="DuckDB file built by a run (read-only)")
+    report.add_argument("--as-of", type=_date, help="as-of date (default: the date the marts were built for)")
+    report.add_argument("--out", type=Path, required=True, help="directory for report.html and the PNG charts")
+    report.add_argument("--metric", default="revenue", choices=REPORT_METRICS, help="primary metric")
+    report.add_argument("--email", action="append", help="also email the report to this address (repeatable)")
+    report.add_argument("--config", type=Path, help="TOML config file with the SMTP settings in [notifications]")
     return parser
 
 
@@ -216,6 +225,25 @@ def command_goals(args: argparse.Namespace) -> None:
         )
 
 
+def command_report(args: argparse.Namespace) -> None:
+    from orchestration.notifications.settings import load_notification_settings
+    from orchestration.report.build import build_report
+
+    smtp = load_notification_settings(args.config).smtp if args.email else None
+    if args.email and smtp is None:
+        raise SettingsError("--email needs an SMTP server: set QUOTAS_SMTP_HOST or smtp_host in [notifications]")
+    built = build_report(args.warehouse, args.out, args.as_of, args.metric)
+    print(f"wrote {built.html_path} and {len(built.chart_paths)} charts: {built.subject}")
+    if args.email and smtp is not None:
+        from orchestration.report.mail import email_report
+
+        try:
+            email_report(built, smtp, args.email)
+        except OSError as error:
+            raise SettingsError(f"could not email the report via {smtp.host}:{smtp.port}: {error}") from error
+        print(f"emailed to {', '.join(args.email)}")
+
+
 def command_demo(args: argparse.Namespace) -> None:
     from orchestration.console_views import render_goal_timeline, render_leaderboard, render_progress_card
     from orchestration.mart_queries import goal_timeline, goals, leaderboard, period_containing, progress_card
@@ -255,6 +283,7 @@ COMMANDS = {
     "goals": command_goals,
     "notify": command_notify,
     "notifications": command_notifications,
+    "report": command_report,
 }
 
 
@@ -262,11 +291,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     args = build_parser().parse_args(argv)
     from orchestration.pipeline_runner import PipelineFailure
+    from orchestration.report.queries import ReportError
     from orchestration.source_loading import SourceError
 
     try:
         COMMANDS[args.command](args)
-    except (SettingsError, SourceError, PipelineFailure) as error:
+    except (SettingsError, SourceError, PipelineFailure, ReportError) as error:
         print(f"quotas {args.command} failed: {error}", file=sys.stderr)
         return 1
     return 0

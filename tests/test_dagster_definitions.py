@@ -33,9 +33,36 @@ def test_dbt_data_tests_appear_as_asset_checks() -> None:
     assert any(key.asset_key == dg.AssetKey(["marts", "leaderboard"]) for key in check_keys)
 
 
-def test_the_daily_job_covers_every_asset() -> None:
+def test_the_daily_job_covers_every_asset_but_the_weekly_report() -> None:
     job = defs.resolve_job_def("quota_pipeline")
-    assert len(job.asset_layer.executable_asset_keys) == len(defs.resolve_asset_graph().get_all_asset_keys())
+    every_asset = defs.resolve_asset_graph().get_all_asset_keys()
+    assert job.asset_layer.executable_asset_keys == every_asset - {dg.AssetKey("executive_report")}
+
+
+def test_the_executive_report_is_its_own_job_reading_the_marts() -> None:
+    graph = defs.resolve_asset_graph()
+    report = graph.get(dg.AssetKey("executive_report"))
+    assert report.group_name == "reports"
+    assert {dg.AssetKey(["marts", "leaderboard"]), dg.AssetKey(["marts", "quota_snapshots"])} <= report.parent_keys
+    keys = defs.resolve_job_def("executive_report_job").asset_layer.executable_asset_keys
+    assert keys == {dg.AssetKey("executive_report")}
+
+
+def test_the_weekly_report_runs_on_monday_morning_for_the_sunday_just_ended() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from orchestration.defs.report.schedules import COMPANY_TIMEZONE, weekly_executive_report
+
+    assert weekly_executive_report.cron_schedule == "0 7 * * 1"
+    assert weekly_executive_report.execution_timezone == COMPANY_TIMEZONE
+    context = dg.build_schedule_context(
+        repository_def=defs.get_repository_def(),
+        scheduled_execution_time=datetime(2025, 11, 17, 7, 0, tzinfo=ZoneInfo(COMPANY_TIMEZONE)),
+    )
+    [request] = weekly_executive_report.evaluate_tick(context).run_requests or []
+    assert request.run_config == {"ops": {"executive_report": {"config": {"as_of_date": "2025-11-16"}}}}
+    assert request.run_key == "report-2025-11-16"
 
 
 def test_the_snapshots_are_daily_partitions_backfilled_in_a_single_run() -> None:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import smtplib
 import urllib.request
 from email.message import EmailMessage
 from typing import Protocol
 
 from orchestration.notifications.outbox import OutboxRow
 from orchestration.notifications.settings import SmtpSettings
+from orchestration.notifications.smtp import send_email
 
 KEY_HEADER = "X-Quotas-Notification-Key"
 
@@ -39,13 +39,7 @@ class EmailChannel:
         message["Message-ID"] = message_id(row.key)
         message[KEY_HEADER] = row.key
         message.set_content(row.body)
-        smtp_class = smtplib.SMTP_SSL if self.settings.security == "ssl" else smtplib.SMTP
-        with smtp_class(self.settings.host, self.settings.port, timeout=self.timeout) as smtp:
-            if self.settings.security == "starttls":
-                smtp.starttls()
-            if self.settings.user:
-                smtp.login(self.settings.user, self.settings.password or "")
-            smtp.send_message(message)
+        send_email(self.settings, message, self.timeout)
 
 
 class WebhookChannel:

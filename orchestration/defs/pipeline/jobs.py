@@ -1,4 +1,5 @@
 """The runs: the daily pipeline (one day's partition) and the snapshot backfill (a range, one run).
+The weekly report has its own job (`defs/report`).
 
 Both are partitioned by day through the snapshot assets they select.
 """
@@ -7,7 +8,7 @@ import dagster as dg
 
 quota_pipeline = dg.define_asset_job(
     name="quota_pipeline",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all() - dg.AssetSelection.groups("reports"),
     description="Load the source, build every mart as of the partition's day, and write that day's snapshots.",
 )
 
