@@ -168,9 +168,11 @@ def _extract_changes(con: duckdb.DuckDBPyConnection, source: Any, plan: TablePla
     """Pull every version of the ids changed since `since` into a batch table and merge it into raw."""
     name = plan.contract.name
     raw, batch = f"raw.{quote_identifier(name)}", quote_identifier(f"_batch_{name}")
+    # Two branches rather than `id is null or id in (...)`: with the `or`, PostgreSQL re-scans the subquery
+    # for every row instead of hashing it once.
     where = (
-        f"where id is null or id in (select id from {plan.qualified_name} "
-        "where updated_at >= $1::timestamptz or updated_at is null)"
+        f"where id in (select id from {plan.qualified_name} where updated_at >= $1::timestamptz or updated_at is null) "
+        f"union all select {plan.select_list} from {plan.qualified_name} where id is null"
     )
     _stream_into(con, source, plan, where, (since.isoformat(),), f"create or replace temp table {batch} as {{select}}")
     con.execute(f"delete from {raw} where id is null or id in (select id from {batch} where id is not null)")
