@@ -6,6 +6,7 @@ from orchestration.defs.ingest.assets import raw_source_tables
 from orchestration.defs.notify.jobs import notify_job
 from orchestration.defs.notify.sensors import notification_sensor
 from orchestration.defs.pipeline.jobs import quota_pipeline, snapshot_backfill, snapshot_write
+from orchestration.defs.serving.assets import application_tables, docs_site, serving_copy
 from orchestration.defs.snapshots.assets import quota_snapshot_models
 from orchestration.defs.snapshots.schedules import nightly_quota_run
 from orchestration.defs.transform.assets import quota_dbt_models
@@ -14,7 +15,7 @@ from orchestration.defs.transform.project import dbt_executable, quota_dbt_proje
 from orchestration.resources import PipelineSettings
 
 defs = dg.Definitions(
-    assets=[raw_source_tables, quota_dbt_models, quota_snapshot_models],
+    assets=[raw_source_tables, quota_dbt_models, quota_snapshot_models, serving_copy, docs_site, application_tables],
     jobs=[quota_pipeline, snapshot_backfill, snapshot_write, notify_job],
     schedules=[nightly_quota_run],
     sensors=[notification_sensor],

@@ -31,6 +31,7 @@ class RunRequest:
     warehouse: Path
     as_of: date
     company: CompanySettings
+    serving_dir: Path | None = None
 
     def run_config(self) -> dict:
         return {
@@ -41,6 +42,7 @@ class RunRequest:
                         "warehouse": str(self.warehouse),
                         "as_of_date": self.as_of.isoformat(),
                         **asdict(self.company),
+                        "serving_dir": str(self.serving_dir or ""),
                     }
                 }
             },

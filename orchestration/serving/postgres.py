@@ -198,6 +198,20 @@ def _is_lock_timeout(error: Exception) -> bool:
     return getattr(error, "sqlstate", None) == "55P03"
 
 
+def _connect(target: PublishTarget):
+    import psycopg
+
+    try:
+        return psycopg.connect(target.conninfo, connect_timeout=10, application_name="quotas publish")
+    except psycopg.Error as error:
+        raise PublishError(f"cannot connect to {target.masked_url}: {target.scrub(str(error))}") from None
+
+
+def check_connection(target: PublishTarget) -> None:
+    """Connect and disconnect: a wrong host, port or password fails before a run spends minutes."""
+    _connect(target).close()
+
+
 def publish_to_postgres(
     serving_database: Path,
     target: PublishTarget,
@@ -209,10 +223,7 @@ def publish_to_postgres(
     import psycopg
 
     say = progress or (lambda message: None)
-    try:
-        pg = psycopg.connect(target.conninfo, connect_timeout=10, application_name="quotas publish")
-    except psycopg.Error as error:
-        raise PublishError(f"cannot connect to {target.masked_url}: {target.scrub(str(error))}") from None
+    pg = _connect(target)
     schema = target.schema
     staging, old = f"{schema}__staging", f"{schema}__old"
     try:
