@@ -176,7 +176,7 @@ def _copy_table(cursor, duck, schema: str, shape: TableShape) -> int:
     """Stream one mart from DuckDB into PostgreSQL with COPY (CSV text), in Arrow record batches."""
     names = ", ".join(quote_identifier(column) for column, _ in shape.columns)
     target = f"{quote_identifier(schema)}.{quote_identifier(shape.name)}"
-    reader = duck.execute(f"select {names} from marts.{quote_identifier(shape.name)}").fetch_record_batch(BATCH_ROWS)
+    reader = duck.execute(f"select {names} from marts.{quote_identifier(shape.name)}").to_arrow_reader(BATCH_ROWS)
     rows = 0
     options = pa_csv.WriteOptions(include_header=False)
     with cursor.copy(f"copy {target} ({names}) from stdin (format csv)") as copy:

@@ -50,13 +50,20 @@ def new_version(published_at: datetime, as_of: date | None) -> str:
     return f"{published_at:%Y%m%dT%H%M%S%fZ}_asof_{as_of.isoformat() if as_of else 'none'}"
 
 
+# The notification outbox is the notifier's working table, not a result of the run: it is written after
+# the run and changed by every tick (retries, deliveries), so a copy would always be a tick behind, and
+# on the first run it would not exist yet. `quotas notifications` reads it from the warehouse.
+NOT_SERVED = ("notifications",)
+
+
 def mart_tables(con, catalog: str) -> list[str]:
-    """Every table of the catalog's `marts` schema (all marts are tables; views would not travel)."""
+    """Every table of the catalog's `marts` schema but the outbox (all marts are tables; views would not
+    travel to another file)."""
     rows = con.execute(
         "select table_name from duckdb_tables() where database_name = ? and schema_name = 'marts' order by 1",
         [catalog],
     ).fetchall()
-    return [str(name) for (name,) in rows]
+    return [str(name) for (name,) in rows if name not in NOT_SERVED]
 
 
 def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) -> Publication:
