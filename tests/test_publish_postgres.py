@@ -202,3 +202,24 @@ def test_the_password_is_masked_and_the_schema_is_validated() -> None:
         PublishTarget.parse('postgresql://app@db/crm?schema=x";drop schema public;--')
     with pytest.raises(PublishError, match=r"app:\*\*\*@db"):
         PublishTarget.parse("mysql://app:pw@db/crm")
+
+
+def test_a_swap_never_drops_the_applications_own_objects(served: Path, schema: str, tmp_path: Path) -> None:
+    target = PublishTarget.parse(URL, schema)
+    publish_to_postgres(served, target)
+    application = f"{schema}_app"
+    with psycopg.connect(URL, autocommit=True) as admin:
+        admin.execute(f'create schema "{application}"')
+        admin.execute(f'create view "{application}".top as select * from "{schema}".leaderboard where rank = 1')
+        admin.execute(f'alter table "{schema}".publication add column retired_column integer')
+    try:
+        with pytest.raises(PublishError, match="depend") as refused:
+            publish_to_postgres(_changed_copy(served, tmp_path, date(2030, 1, 1)), target)
+        assert "\n" not in str(refused.value)
+        with psycopg.connect(URL) as pg:
+            assert pg.execute(f'select count(*) from "{application}".top').fetchone()[0] > 0  # type: ignore[index]
+            as_of = pg.execute(f'select as_of_date from "{schema}".publication').fetchone()[0]  # type: ignore[index]
+            assert as_of == served_as_of(served)  # the failed swap changed nothing
+    finally:
+        with psycopg.connect(URL, autocommit=True) as admin:
+            admin.execute(f'drop schema "{application}" cascade')

@@ -9,12 +9,13 @@ goal_milestones and a one-row `publication` (as-of date, published-at) appear in
   the new rows after it; a REPEATABLE READ transaction that began before keeps seeing the old set to its
   end. Readers and the publisher take only compatible locks, so neither waits for the other.
 - Otherwise (the first publication, or the marts' columns changed), the tables are created and filled
-  with COPY in `<schema>__staging`, then one transaction renames `<schema>` to `<schema>__old`, the
-  staging schema to `<schema>`, and drops the old one. Dropping needs exclusive locks, so the transaction
-  runs with a lock timeout and is retried a few times with a clear message, never waiting forever on a
-  reader. (A catalog change is not MVCC: a REPEATABLE READ transaction that began before this swap and
-  touches a table only after it finds the new, empty-to-it tables. That happens only when the shape of the
-  tables changes, e.g. after a deploy.)
+  with COPY in `<schema>__staging`; the same transaction renames `<schema>` to `<schema>__old` and the
+  staging schema to `<schema>`, then drops the old tables one by one, never with CASCADE (a view of the
+  application's on them makes the swap fail rather than vanish). Dropping needs exclusive locks, so the
+  transaction runs with a lock timeout and is retried a few times with a clear message, never waiting
+  forever on a reader. A catalog change is not MVCC: a REPEATABLE READ transaction that began before the
+  swap and touches a table only after it finds the new tables empty. That happens only when the shape of
+  the tables changes, e.g. after a deploy.
 
 Nothing outside `<schema>`, `<schema>__staging` and `<schema>__old` is touched. Identifiers are
 validated and quoted. The password, from the URL or PGPASSWORD, never appears in a message.
@@ -23,6 +24,7 @@ validated and quoted. The password, from the URL or PGPASSWORD, never appears in
 from __future__ import annotations
 
 import io
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -100,8 +102,6 @@ class PublishTarget:
 
     def scrub(self, text: str) -> str:
         """One line of an error, with the password (if any) masked wherever it may appear."""
-        import os
-
         line = (text.strip().splitlines() or ["unknown error"])[0]
         for secret in (self.password, os.environ.get("PGPASSWORD")):
             if secret:
@@ -271,8 +271,8 @@ def _refill_in_place(cursor, duck, schema: str, shapes: list[TableShape]) -> dic
 
 
 def _build_and_swap(cursor, duck, schema: str, staging: str, old: str, shapes: list[TableShape]) -> dict[str, int]:
-    cursor.execute(f"drop schema if exists {quote_identifier(staging)} cascade")
-    cursor.execute(f"drop schema if exists {quote_identifier(old)} cascade")
+    _drop_schema(cursor, staging)
+    _drop_schema(cursor, old)
     cursor.execute(f"create schema {quote_identifier(staging)}")
     _create_tables(cursor, staging, shapes)
     counts = {shape.name: _copy_table(cursor, duck, staging, shape) for shape in shapes}
@@ -280,5 +280,15 @@ def _build_and_swap(cursor, duck, schema: str, staging: str, old: str, shapes: l
     if cursor.fetchone():
         cursor.execute(f"alter schema {quote_identifier(schema)} rename to {quote_identifier(old)}")
     cursor.execute(f"alter schema {quote_identifier(staging)} rename to {quote_identifier(schema)}")
-    cursor.execute(f"drop schema if exists {quote_identifier(old)} cascade")
+    _drop_schema(cursor, old)
     return counts
+
+
+def _drop_schema(cursor, schema: str) -> None:
+    """Drop one of our schemas and its tables, without CASCADE: an object of the application's that
+    depends on them (a view in another schema) makes the publication fail and roll back rather than
+    disappear with them."""
+    cursor.execute("select tablename from pg_tables where schemaname = %s", [schema])
+    for (table,) in cursor.fetchall():
+        cursor.execute(f"drop table {quote_identifier(schema)}.{quote_identifier(table)}")
+    cursor.execute(f"drop schema if exists {quote_identifier(schema)}")
