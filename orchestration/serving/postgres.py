@@ -194,10 +194,6 @@ def _create_tables(cursor, schema: str, shapes: list[TableShape]) -> None:
         cursor.execute(f"create table {quote_identifier(schema)}.{quote_identifier(shape.name)} ({columns})")
 
 
-def _is_lock_timeout(error: Exception) -> bool:
-    return getattr(error, "sqlstate", None) == "55P03"
-
-
 def _connect(target: PublishTarget):
     import psycopg
 
