@@ -39,7 +39,7 @@ def child(step: str, scale: str, warehouse: Path) -> None:
     """One measured step, in its own process; prints one JSON line."""
     from orchestration.postgres_source.extract import ExtractOptions, extract_into_raw
     from orchestration.postgres_source.seed import copy_source_into_postgres
-    from orchestration.postgres_source.url import PostgresUrl
+    from orchestration.postgres_url import PostgresUrl
 
     url = PostgresUrl.parse(_url(scale))
     started = time.perf_counter()

@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/run_benchmarks.py [--scales tiny S] [--no-readme]
 
 For each scale: generate the sample CRM once (kept under data/benchmarks/, reused when present), then run
-`quotas run` on it as a user would, in a fresh process, and record the wall time, the CPU time and the
-peak resident memory of the largest process (the command, or the dbt it starts). At the backfill scale a
-year of snapshots is written; last, `quotas report` is timed on each scale's warehouse. The time dbt reports for
+`quotas run` on it as a user would, in a fresh process (and, at the backfill scale, the publication on
+its own: the serving copy and the application's PostgreSQL tables), and record the wall time, the CPU time
+and the peak resident memory of the largest process (the command, or the dbt it starts). At the backfill
+scale a year of snapshots is written; last, `quotas report` is timed on each scale's warehouse. The time dbt reports for
 its models is recorded too, so the fixed start-up cost of Dagster and dbt is visible on its own.
 
 Speed is measured here, never in the test suite.
@@ -149,6 +150,43 @@ def run_report(scale: str) -> Measurement:
     return measurement
 
 
+PUBLISH_URL = os.environ.get("QUOTAS_BENCHMARK_PUBLISH_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PUBLISH_SCHEMA = "quota_marts_benchmark"
+_PUBLISH_SCRIPT = """
+import json, sys, time
+from pathlib import Path
+from orchestration.serving.paths import ServingPaths
+from orchestration.serving.postgres import PublishTarget, publish_to_postgres
+from orchestration.serving.serving_copy import publish_serving_copy
+warehouse, url, schema = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+serving = ServingPaths.for_warehouse(warehouse)
+started = time.perf_counter()
+publication = publish_serving_copy(warehouse, serving)
+copied = time.perf_counter()
+counts = publish_to_postgres(serving.database, PublishTarget.parse(url, schema))
+done = time.perf_counter()
+print(json.dumps({"copy": copied - started, "postgres": done - copied,
+                  "mart_rows": sum(publication.row_counts.values()), "postgres_rows": sum(counts.values())}))
+"""
+
+
+def run_publish(scale: str) -> tuple[Measurement, str]:
+    """Publishing alone, on the warehouse of the scale's run: the serving copy (DuckDB file and Parquet),
+    then the application's tables into PostgreSQL (twice, so the daily in-place refill is the one timed)."""
+    warehouse = BENCH_DATA / f"warehouse_{scale}.duckdb"
+    command = [sys.executable, "-c", _PUBLISH_SCRIPT, str(warehouse), PUBLISH_URL, PUBLISH_SCHEMA]
+    _measure("publish (first, PostgreSQL tables created)", scale, command)
+    measurement, output = _measure("publish (serving copy + PostgreSQL)", scale, command)
+    parts = json.loads(output.strip().splitlines()[-1])
+    measurement.rows = parts["mart_rows"]
+    note = (
+        f"Publishing at {scale}: the serving copy of {parts['mart_rows']:,} mart rows (DuckDB file and Parquet) "
+        f"in {parts['copy']:.1f} s; {parts['postgres_rows']:,} rows refilled in PostgreSQL in "
+        f"{parts['postgres']:.1f} s (in a `quotas run`, both happen after the marts are built)."
+    )
+    return measurement, note
+
+
 def snapshot_table_report(scale: str) -> str:
     """Size of the snapshot history and the time of the queries an application makes of it."""
     import duckdb
@@ -243,6 +281,10 @@ def main() -> None:
             print(json.dumps(asdict(measurement)), flush=True)
             measurements.append(measurement)
         notes.append(snapshot_table_report(scale))
+        measurement, note = run_publish(scale)
+        print(json.dumps(asdict(measurement)), flush=True)
+        measurements.append(measurement)
+        notes.append(note)
     for scale in args.scales:
         measurement = run_report(scale)
         print(json.dumps(asdict(measurement)), flush=True)

@@ -50,6 +50,23 @@ def _company_settings(args: argparse.Namespace) -> CompanySettings:
     )
 
 
+def _add_serving_flags(parser: argparse.ArgumentParser, publish: bool = True) -> None:
+    parser.add_argument(
+        "--serving-dir",
+        type=Path,
+        help="readers' copy of the marts (default: <warehouse stem>_serving/ beside it; $QUOTAS_SERVING_DIR)",
+    )
+    if publish:
+        parser.add_argument(
+            "--publish",
+            metavar="URL",
+            help="also publish the application's tables to PostgreSQL, postgresql://... ($QUOTAS_PUBLISH_URL)",
+        )
+        parser.add_argument(
+            "--publish-schema", help="the schema to publish into (default quota_marts, or ?schema= in the URL)"
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quotas", description="Quota and goal tracking for sales teams.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -71,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", type=Path, required=True, help="DuckDB file to build")
     run.add_argument("--as-of", type=_date, help="as-of date (default: today in the company time zone)")
     _add_settings_flags(run)
+    _add_serving_flags(run)
 
     notify = commands.add_parser("notify", help="one notification tick: record what is new, deliver what is due")
     notify.add_argument("--warehouse", type=Path, required=True, help="DuckDB file built by a run")
@@ -83,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     goals = commands.add_parser("goals", help="list the goals, or show one goal's milestones as a timeline")
     goals.add_argument("--warehouse", type=Path, required=True, help="DuckDB file built by a run")
     goals.add_argument("--id", help="the goal to show as a timeline")
+    _add_serving_flags(goals, publish=False)
 
     backfill = commands.add_parser("backfill", help="write the snapshots of every day of a range, in one run")
     backfill.add_argument(
@@ -100,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--start", type=_date, required=True, help="first day to write")
     backfill.add_argument("--end", type=_date, required=True, help="last day to write")
     _add_settings_flags(backfill)
+    _add_serving_flags(backfill)
 
     report = commands.add_parser("report", help="write the executive report (HTML and chart images)")
     report.add_argument("--warehouse", type=Path, required=True, help="DuckDB file built by a run (read-only)")
@@ -120,7 +140,33 @@ def _source_argument(source: str) -> str:
     return source if "://" in source else str(Path(source).resolve())
 
 
-def _run(source: str, warehouse: Path, as_of: date, company: CompanySettings, full_extract: bool = False) -> None:
+def _prepare_publishing(args: argparse.Namespace) -> None:
+    """Hand `--publish` to the publishing asset (through the environment, so the URL and its password stay
+    out of the run's config) and check the connection first, so a bad URL fails before a long run."""
+    from orchestration.defs.serving.assets import PUBLISH_SCHEMA_ENV, PUBLISH_URL_ENV
+    from orchestration.serving.postgres import PublishTarget, check_connection
+
+    if args.publish:
+        os.environ[PUBLISH_URL_ENV] = args.publish
+    if args.publish_schema:
+        os.environ[PUBLISH_SCHEMA_ENV] = args.publish_schema
+    url = os.environ.get(PUBLISH_URL_ENV)
+    if url:
+        check_connection(PublishTarget.parse(url, os.environ.get(PUBLISH_SCHEMA_ENV) or None))
+
+
+def _serving_dir(args: argparse.Namespace) -> Path | None:
+    return args.serving_dir.resolve() if getattr(args, "serving_dir", None) else None
+
+
+def _run(
+    source: str,
+    warehouse: Path,
+    as_of: date,
+    company: CompanySettings,
+    full_extract: bool = False,
+    serving_dir: Path | None = None,
+) -> None:
     from orchestration.ingest import check_source, describe_source
     from orchestration.pipeline_runner import RunRequest, run_pipeline
 
@@ -128,7 +174,8 @@ def _run(source: str, warehouse: Path, as_of: date, company: CompanySettings, fu
     started = time.monotonic()
     where = describe_source(source)
     _say(f"running the pipeline on {where} as of {as_of} ({company.timezone}, {company.reporting_currency})")
-    run_pipeline(RunRequest(_source_argument(source), warehouse.resolve(), as_of, company, full_extract))
+    request = RunRequest(_source_argument(source), warehouse.resolve(), as_of, company, full_extract, serving_dir)
+    run_pipeline(request)
     _say(f"run finished in {time.monotonic() - started:.1f} s → {warehouse}")
 
 
@@ -174,7 +221,8 @@ def command_notifications(args: argparse.Namespace) -> None:
 def command_run(args: argparse.Namespace) -> None:
     company = _company_settings(args)
     as_of = args.as_of or datetime.now(ZoneInfo(company.timezone)).date()
-    _run(args.source, args.warehouse, as_of, company, args.full_extract)
+    _prepare_publishing(args)
+    _run(args.source, args.warehouse, as_of, company, args.full_extract, _serving_dir(args))
     _print_summary(args.warehouse)
     _notify(args.warehouse, args.config)
 
@@ -195,10 +243,13 @@ def command_backfill(args: argparse.Namespace) -> None:
 
         source = args.source
         check_source(source)
+    _prepare_publishing(args)
     days = (args.end - args.start).days + 1
     _say(f"backfilling {days} days of snapshots, {args.start} .. {args.end}, in one run")
     started = time.monotonic()
-    request = RunRequest(_source_argument(source), args.warehouse.resolve(), args.end, company, args.full_extract)
+    request = RunRequest(
+        _source_argument(source), args.warehouse.resolve(), args.end, company, args.full_extract, _serving_dir(args)
+    )
     job = "snapshot_write" if args.snapshots_only else "snapshot_backfill"
     run_pipeline(request, job, args.start, args.end)
     _say(f"backfill finished in {time.monotonic() - started:.1f} s → {args.warehouse}")
@@ -207,10 +258,19 @@ def command_backfill(args: argparse.Namespace) -> None:
     _notify(args.warehouse, args.config)
 
 
+def _published_marts(args: argparse.Namespace) -> Path:
+    """The serving copy when one is published (a running pipeline never locks it), else the warehouse."""
+    from orchestration.serving.paths import ServingPaths
+
+    published = ServingPaths.for_warehouse(args.warehouse, _serving_dir(args)).database
+    return published if published.exists() else args.warehouse
+
+
 def command_goals(args: argparse.Namespace) -> None:
     from orchestration.console_views import format_amount, render_goal_timeline
     from orchestration.mart_queries import goal_timeline, goals
 
+    args.warehouse = _published_marts(args)
     if args.id:
         timeline = goal_timeline(args.warehouse, args.id)
         if timeline is None:
@@ -271,7 +331,8 @@ def command_demo(args: argparse.Namespace) -> None:
         print()
         print(render_goal_timeline(*goal_timeline(DEMO_WAREHOUSE, company_goals[0].id)))  # type: ignore[misc]
     print(
-        f"\nExplore: duckdb -readonly {DEMO_WAREHOUSE}  (schema marts), or `quotas goals --warehouse {DEMO_WAREHOUSE}`"
+        f"\nExplore: duckdb -readonly data/warehouse_serving/quotas.duckdb  (schema marts; Parquet and the docs site"
+        f" beside it), or `quotas goals --warehouse {DEMO_WAREHOUSE}`"
     )
 
 
@@ -292,11 +353,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from orchestration.pipeline_runner import PipelineFailure
     from orchestration.report.queries import ReportError
+    from orchestration.serving.postgres import PublishError
     from orchestration.source_loading import SourceError
 
     try:
         COMMANDS[args.command](args)
-    except (SettingsError, SourceError, PipelineFailure, ReportError) as error:
+    except (SettingsError, SourceError, PipelineFailure, ReportError, PublishError) as error:
         print(f"quotas {args.command} failed: {error}", file=sys.stderr)
         return 1
     return 0

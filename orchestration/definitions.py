@@ -9,6 +9,7 @@ from orchestration.defs.pipeline.jobs import quota_pipeline, snapshot_backfill, 
 from orchestration.defs.report.assets import executive_report
 from orchestration.defs.report.jobs import executive_report_job
 from orchestration.defs.report.schedules import weekly_executive_report
+from orchestration.defs.serving.assets import application_tables, docs_site, serving_copy
 from orchestration.defs.snapshots.assets import quota_snapshot_models
 from orchestration.defs.snapshots.schedules import nightly_quota_run
 from orchestration.defs.transform.assets import quota_dbt_models
@@ -17,7 +18,15 @@ from orchestration.defs.transform.project import dbt_executable, quota_dbt_proje
 from orchestration.resources import PipelineSettings
 
 defs = dg.Definitions(
-    assets=[raw_source_tables, quota_dbt_models, quota_snapshot_models, executive_report],
+    assets=[
+        raw_source_tables,
+        quota_dbt_models,
+        quota_snapshot_models,
+        serving_copy,
+        docs_site,
+        application_tables,
+        executive_report,
+    ],
     jobs=[quota_pipeline, snapshot_backfill, snapshot_write, notify_job, executive_report_job],
     schedules=[nightly_quota_run, weekly_executive_report],
     sensors=[notification_sensor],

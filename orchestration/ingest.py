@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.contracts.validation import TableContractResult
-from orchestration.postgres_source.url import PostgresUrl, is_postgres_url
+from orchestration.postgres_url import PostgresUrl, is_postgres_url
 from orchestration.source_loading import SourceError
 
 

@@ -38,6 +38,7 @@ class RunRequest:
     as_of: date
     company: CompanySettings
     full_extract: bool = False
+    serving_dir: Path | None = None
 
     def run_config(self) -> dict:
         source: str | dict = self.source
@@ -53,6 +54,7 @@ class RunRequest:
                         "full_extract": self.full_extract,
                         "as_of_date": self.as_of.isoformat(),
                         **asdict(self.company),
+                        "serving_dir": str(self.serving_dir or ""),
                     }
                 }
             },

@@ -1,7 +1,7 @@
 """The settings one pipeline run needs, as a Dagster resource.
 
-The Dagster UI gets them from the environment (`QUOTAS_SOURCE`, `QUOTAS_WAREHOUSE`, the company settings
-from `quotas.toml` / `QUOTAS_*`); the `quotas` command line passes its flags as run config. Either way
+The Dagster UI gets them from the environment (`QUOTAS_SOURCE`, `QUOTAS_WAREHOUSE`, `QUOTAS_SERVING_DIR`, the
+company settings from `quotas.toml` / `QUOTAS_*`); the `quotas` command line passes its flags as run config. Either way
 the assets read one object, and the warehouse path they read is the one dbt's profile gets.
 """
 
@@ -31,6 +31,7 @@ class PipelineSettings(dg.ConfigurableResource):
     reporting_currency: str = "USD"
     fiscal_year_start: int = 1
     full_extract: bool = False
+    serving_dir: str = ""
 
     @property
     def company(self) -> CompanySettings:
@@ -58,4 +59,5 @@ class PipelineSettings(dg.ConfigurableResource):
             timezone=company.timezone,
             reporting_currency=company.reporting_currency,
             fiscal_year_start=company.fiscal_year_start,
+            serving_dir=os.environ.get("QUOTAS_SERVING_DIR", ""),
         )

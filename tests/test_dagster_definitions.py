@@ -117,3 +117,13 @@ def test_each_warehouse_keeps_one_dbt_target_directory_per_dbt_definition(tiny_w
     assert sorted(path.name for path in runs.iterdir()) == ["quota_dbt_models", "quota_snapshot_models"]
     other = dbt_target_path(PipelineSettings(warehouse=str(tiny_warehouse.parent / "other.duckdb")), "quota_dbt_models")
     assert other.parent != runs
+
+
+def test_publishing_follows_every_mart_and_the_snapshots_in_the_daily_and_backfill_jobs() -> None:
+    graph = defs.resolve_asset_graph()
+    publishing = {dg.AssetKey(name) for name in ("serving_copy", "docs_site", "application_tables")}
+    assert {graph.get(key).group_name for key in publishing} == {"serving"}
+    marts = {key for key in graph.get_all_asset_keys() if graph.get(key).group_name in ("marts", "snapshots")}
+    assert marts and marts <= graph.get(dg.AssetKey("serving_copy")).parent_keys
+    for job in ("quota_pipeline", "snapshot_backfill", "snapshot_write"):
+        assert publishing <= defs.resolve_job_def(job).asset_layer.executable_asset_keys, job

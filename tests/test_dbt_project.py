@@ -43,3 +43,22 @@ def test_every_dbt_unit_test_is_found_and_passes(tiny_warehouse: Path, tmp_path:
     assert tuple(map(int, done.groups())) == (len(expected), 0, 0)
     for name in expected:
         assert f"::{name}" in output
+
+
+def test_every_column_of_every_mart_is_described(tiny_warehouse: Path) -> None:
+    from orchestration.warehouse import connect
+
+    described: dict[str, set[str]] = {}
+    for path in (DBT_PROJECT_DIR / "models" / "marts").glob("*.yml"):
+        for model in (yaml.safe_load(path.read_text()) or {}).get("models", []):
+            assert model.get("description"), model["name"]
+            described[model["name"]] = {
+                column["name"] for column in model.get("columns", []) if column.get("description")
+            }
+    with connect(tiny_warehouse, read_only=True) as con:
+        columns = con.execute(
+            "select table_name, column_name from information_schema.columns where table_schema = 'marts' "
+            "and table_name != 'notifications'"  # the outbox is written by Python, not a dbt model
+        ).fetchall()
+    undescribed = sorted(f"{table}.{column}" for table, column in columns if column not in described.get(table, ()))
+    assert undescribed == []

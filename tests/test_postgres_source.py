@@ -14,7 +14,7 @@ import pytest
 
 from orchestration.defs.ingest.assets import raw_source_tables
 from orchestration.postgres_source.extract import ExtractOptions, extract_into_raw
-from orchestration.postgres_source.url import PostgresUrl
+from orchestration.postgres_url import PostgresUrl
 from orchestration.resources import PipelineSettings
 from orchestration.source_contract import ALL_TABLES
 from orchestration.warehouse import connect

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration.postgres_source.url import PostgresUrl, is_postgres_url, mask_url
+from orchestration.postgres_url import PostgresUrl, is_postgres_url, mask_url
 from orchestration.sql_identifiers import UnsafeIdentifierError
 
 

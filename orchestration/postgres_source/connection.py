@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from orchestration.postgres_source.url import PostgresUrl
+from orchestration.postgres_url import PostgresUrl
 from orchestration.source_loading import SourceError
 
 

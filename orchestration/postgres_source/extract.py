@@ -34,7 +34,7 @@ import duckdb
 
 from orchestration.postgres_source.catalog import CATALOG_QUERY, TablePlan, plan_tables
 from orchestration.postgres_source.connection import snapshot_connection
-from orchestration.postgres_source.url import PostgresUrl
+from orchestration.postgres_url import PostgresUrl
 from orchestration.source_contract import ALL_TABLES, TableContract
 from orchestration.source_loading import SourceError, SourceTable, build_contract_select, build_load_sql
 from orchestration.sql_identifiers import quote_identifier

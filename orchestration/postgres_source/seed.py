@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from orchestration.postgres_source.url import PostgresUrl
+from orchestration.postgres_url import PostgresUrl
 from orchestration.source_contract import ALL_TABLES
 from orchestration.source_loading import load_source_into_raw
 from orchestration.sql_identifiers import quote_identifier

@@ -16,7 +16,7 @@ import psycopg
 import pytest
 
 from orchestration.postgres_source.seed import copy_source_into_postgres
-from orchestration.postgres_source.url import PostgresUrl
+from orchestration.postgres_url import PostgresUrl
 
 SERVER_URL = os.environ.get("QUOTAS_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
