@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from orchestration.sample_crm.generate import generate_sample_crm
 from tests.fixtures.maven_crm import MAVEN_DIR, convert_maven_crm
@@ -48,17 +51,37 @@ def quotas_run(source: Path, warehouse: Path, as_of: date, timezone: str) -> Pat
     return warehouse
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A directory built by the first test worker that asks for it, then copied for each worker.
+
+    The pytest-xdist workers share the parent of their temporary directories; a lock makes one of them
+    build while the others wait. Each worker gets its own copy, so a test that writes (dbt's unit tests
+    open the warehouse for writing) never meets another worker's reader.
+    """
+    shared_root = tmp_path_factory.getbasetemp().parent
+    shared = shared_root / f"shared_{name}"
+    with FileLock(str(shared_root / f"shared_{name}.lock")):
+        if not (shared / ".complete").exists():
+            shutil.rmtree(shared, ignore_errors=True)
+            shared.mkdir()
+            build(shared)
+            (shared / ".complete").touch()
+    own = tmp_path_factory.mktemp(name)
+    shutil.copytree(shared, own, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".complete", "*.wal"))
+    return own
+
+
 @pytest.fixture(scope="session")
 def tiny_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("tiny_crm")
-    generate_sample_crm("tiny", out, seed=42)
-    return out
+    return built_once(tmp_path_factory, "tiny_crm", lambda out: generate_sample_crm("tiny", out, seed=42))
 
 
 @pytest.fixture(scope="session")
 def tiny_warehouse(tiny_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    warehouse = tmp_path_factory.mktemp("tiny_warehouse") / "warehouse.duckdb"
-    return quotas_run(tiny_source, warehouse, TINY_AS_OF, TINY_TIMEZONE)
+    def build(directory: Path) -> None:
+        quotas_run(tiny_source, directory / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
+
+    return built_once(tmp_path_factory, "tiny_warehouse", build) / "warehouse.duckdb"
 
 
 @pytest.fixture(scope="session")
@@ -72,5 +95,7 @@ def maven_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def maven_warehouse(maven_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    warehouse = tmp_path_factory.mktemp("maven_warehouse") / "warehouse.duckdb"
-    return quotas_run(maven_source, warehouse, MAVEN_AS_OF, MAVEN_TIMEZONE)
+    def build(directory: Path) -> None:
+        quotas_run(maven_source, directory / "warehouse.duckdb", MAVEN_AS_OF, MAVEN_TIMEZONE)
+
+    return built_once(tmp_path_factory, "maven_warehouse", build) / "warehouse.duckdb"

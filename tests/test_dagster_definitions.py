@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 
 from orchestration.definitions import defs
@@ -108,15 +110,17 @@ def test_the_dbt_resource_knows_the_installed_dbt_version_without_starting_dbt()
     assert f"installed: {resource._cli_version}" in reported
 
 
-def test_each_warehouse_keeps_one_dbt_target_directory_per_dbt_definition(tiny_warehouse) -> None:
+def test_each_warehouse_keeps_one_dbt_target_directory_per_dbt_definition(tmp_path: Path) -> None:
     from orchestration.defs.transform.assets import dbt_target_path
     from orchestration.resources import PipelineSettings
 
-    pipeline = PipelineSettings(warehouse=str(tiny_warehouse))
-    runs = dbt_target_path(pipeline, "quota_dbt_models").parent
-    assert sorted(path.name for path in runs.iterdir()) == ["quota_dbt_models", "quota_snapshot_models"]
-    other = dbt_target_path(PipelineSettings(warehouse=str(tiny_warehouse.parent / "other.duckdb")), "quota_dbt_models")
-    assert other.parent != runs
+    pipeline = PipelineSettings(warehouse=str(tmp_path / "warehouse.duckdb"))
+    first = dbt_target_path(pipeline, "quota_dbt_models")
+    assert dbt_target_path(PipelineSettings(warehouse=str(tmp_path / "warehouse.duckdb")), "quota_dbt_models") == first
+    assert first.name == "quota_dbt_models" and first.parent.parent.name == "runs"
+    assert dbt_target_path(pipeline, "quota_snapshot_models").parent == first.parent
+    other = dbt_target_path(PipelineSettings(warehouse=str(tmp_path / "other.duckdb")), "quota_dbt_models")
+    assert other.parent != first.parent
 
 
 def test_publishing_follows_every_mart_and_the_snapshots_in_the_daily_and_backfill_jobs() -> None:
