@@ -26,19 +26,38 @@ credits_in_context as (
         and context_days.credit_date = credits.credit_date
 ),
 
-converted as (
+matched as (
     select
         individual_targets.target_kind,
         individual_targets.target_id,
+        individual_targets.currency as target_currency,
         credits_in_context.credit_date,
-        {{ convert_currency(
-            'credits_in_context.credit_value', 'credits_in_context.currency', 'individual_targets.currency',
-            'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as credit_value
+        credits_in_context.currency,
+        credits_in_context.credit_value
     from credits_in_context
     inner join individual_targets
         on individual_targets.user_id = credits_in_context.user_id
         and {{ same_context('individual_targets', 'credits_in_context') }}
-    {{ fx_rate_joins('credits_in_context.currency', 'individual_targets.currency', 'credits_in_context.credit_date') }}
+),
+
+{#- Only amounts (revenue) carry a currency; counts and custom values skip the two rate joins. -#}
+converted as (
+    select target_kind, target_id, credit_date, credit_value
+    from matched
+    where currency is null
+
+    union all
+
+    select
+        matched.target_kind,
+        matched.target_id,
+        matched.credit_date,
+        {{ convert_currency(
+            'matched.credit_value', 'matched.currency', 'matched.target_currency',
+            'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as credit_value
+    from matched
+    {{ fx_rate_joins('matched.currency', 'matched.target_currency', 'matched.credit_date') }}
+    where matched.currency is not null
 )
 
 select target_kind, target_id, credit_date, {{ exact_sum("credit_value") }} as daily_value

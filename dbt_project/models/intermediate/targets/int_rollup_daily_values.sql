@@ -83,27 +83,38 @@ scope_currencies as (
     where scope_type in ('team', 'company')
 ),
 
-converted as (
+scoped as (
     select
-        passed_up.context_id,
-        passed_up.metric_type,
-        passed_up.metric_field,
-        passed_up.scope_type,
-        passed_up.team_id,
-        passed_up.credit_date,
-        {{ convert_currency(
-            'passed_up.credit_value', 'passed_up.currency',
-            'coalesce(scope_currencies.currency, ' ~ reporting_currency() ~ ')',
-            'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as credit_value
+        passed_up.*,
+        coalesce(scope_currencies.currency, {{ reporting_currency() }}) as scope_currency
     from passed_up
     left join scope_currencies
         on {{ same_context('scope_currencies', 'passed_up') }}
         and scope_currencies.scope_type = passed_up.scope_type
         and scope_currencies.scope_id is not distinct from passed_up.team_id
-    {{ fx_rate_joins(
-        'passed_up.currency',
-        'coalesce(scope_currencies.currency, ' ~ reporting_currency() ~ ')',
-        'passed_up.credit_date') }}
+    where passed_up.currency is not null
+),
+
+{#- Only amounts (revenue) carry a currency; counts and custom values skip the currency joins. -#}
+converted as (
+    select context_id, metric_type, metric_field, scope_type, team_id, credit_date, credit_value
+    from passed_up
+    where currency is null
+
+    union all
+
+    select
+        scoped.context_id,
+        scoped.metric_type,
+        scoped.metric_field,
+        scoped.scope_type,
+        scoped.team_id,
+        scoped.credit_date,
+        {{ convert_currency(
+            'scoped.credit_value', 'scoped.currency', 'scoped.scope_currency',
+            'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as credit_value
+    from scoped
+    {{ fx_rate_joins('scoped.currency', 'scoped.scope_currency', 'scoped.credit_date') }}
 )
 
 select
