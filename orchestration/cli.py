@@ -66,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--source", required=True, help="directory of CSV/Parquet files")
     run.add_argument("--warehouse", type=Path, required=True, help="DuckDB file to build")
     run.add_argument("--as-of", type=_date, help="as-of date (default: today in the company time zone)")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="recompute every day's values instead of only the days whose input changed (the snapshots are kept)",
+    )
     _add_settings_flags(run)
 
     notify = commands.add_parser("notify", help="one notification tick: record what is new, deliver what is due")
@@ -107,13 +112,13 @@ def _check_source(source: Path) -> None:
         inspect_source(con, source)
 
 
-def _run(source: Path, warehouse: Path, as_of: date, company: CompanySettings) -> None:
+def _run(source: Path, warehouse: Path, as_of: date, company: CompanySettings, full_refresh: bool = False) -> None:
     from orchestration.pipeline_runner import RunRequest, run_pipeline
 
     _check_source(source)
     started = time.monotonic()
     _say(f"running the pipeline on {source} as of {as_of} ({company.timezone}, {company.reporting_currency})")
-    run_pipeline(RunRequest(source.resolve(), warehouse.resolve(), as_of, company))
+    run_pipeline(RunRequest(source.resolve(), warehouse.resolve(), as_of, company, full_refresh))
     _say(f"run finished in {time.monotonic() - started:.1f} s → {warehouse}")
 
 
@@ -161,7 +166,7 @@ def command_run(args: argparse.Namespace) -> None:
     as_of = args.as_of or datetime.now(ZoneInfo(company.timezone)).date()
     if "://" in args.source:
         raise SettingsError(f"source {args.source}: only a directory of CSV/Parquet files is supported yet")
-    _run(Path(args.source), args.warehouse, as_of, company)
+    _run(Path(args.source), args.warehouse, as_of, company, args.full_refresh)
     _print_summary(args.warehouse)
     _notify(args.warehouse, args.config)
 

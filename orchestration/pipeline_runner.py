@@ -31,6 +31,7 @@ class RunRequest:
     warehouse: Path
     as_of: date
     company: CompanySettings
+    full_refresh: bool = False
 
     def run_config(self) -> dict:
         return {
@@ -40,6 +41,7 @@ class RunRequest:
                         "source": str(self.source),
                         "warehouse": str(self.warehouse),
                         "as_of_date": self.as_of.isoformat(),
+                        "full_refresh": self.full_refresh,
                         **asdict(self.company),
                     }
                 }

@@ -29,6 +29,8 @@ class PipelineSettings(dg.ConfigurableResource):
     timezone: str = "UTC"
     reporting_currency: str = "USD"
     fiscal_year_start: int = 1
+    full_refresh: bool = False
+    """Recompute every day's values, not only the days whose input changed (the snapshot history is kept)."""
 
     @property
     def company(self) -> CompanySettings:

@@ -23,7 +23,7 @@ from orchestration.defs.transform.project import ensure_manifest, quota_dbt_proj
 from orchestration.defs.transform.snapshot_handoff import SnapshotHandoff
 from orchestration.resources import PipelineSettings
 
-INCREMENTAL_MODELS = "config.materialized:incremental"
+SNAPSHOT_MODELS = "tag:snapshot_history"
 
 
 def _report_handoff(context: dg.AssetExecutionContext, note: SnapshotHandoff):
@@ -50,7 +50,7 @@ def _report_handoff(context: dg.AssetExecutionContext, note: SnapshotHandoff):
     manifest=ensure_manifest(),
     project=quota_dbt_project,
     dagster_dbt_translator=TRANSLATOR,
-    select=INCREMENTAL_MODELS,
+    select=SNAPSHOT_MODELS,
     partitions_def=daily_snapshot_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     name="quota_snapshot_models",

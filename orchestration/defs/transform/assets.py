@@ -1,7 +1,8 @@
 """The dbt models, from staging to the marts, as Dagster assets (dbt tests become asset checks).
 
-The incremental models (the snapshot history) are partitioned by day and defined in `defs/snapshots`;
-everything else is rebuilt by each run as of its date. A run that includes the snapshots builds them in
+The snapshot history (the models tagged `snapshot_history`) is partitioned by day and defined in
+`defs/snapshots`; everything else is brought up to date by each run as of its date (the daily values
+incrementally, by credit date; see int_ledger_changed_dates). A run that includes the snapshots builds them in
 this step's dbt invocation (see snapshot_handoff.py): one dbt start-up per run, not two.
 """
 
@@ -74,16 +75,20 @@ def _dbt_names_by_asset_key() -> dict[dg.AssetKey, str]:
     }
 
 
-def _incremental_model_names() -> list[str]:
+def _snapshot_model_names() -> list[str]:
     return sorted(
         node["name"]
         for node in _manifest()["nodes"].values()
-        if node["resource_type"] == "model" and node["config"].get("materialized") == "incremental"
+        if node["resource_type"] == "model" and "snapshot_history" in node.get("tags", [])
     )
 
 
 def _build_with_snapshots(
-    context: dg.AssetExecutionContext, dbt: DbtCliResource, target: Path, window: tuple[date, date]
+    context: dg.AssetExecutionContext,
+    dbt: DbtCliResource,
+    target: Path,
+    window: tuple[date, date],
+    full_refresh: bool,
 ) -> Iterator[Any]:
     """One `dbt build` of this step's selected models and the snapshot models for `window`.
 
@@ -95,9 +100,12 @@ def _build_with_snapshots(
     selected = context.selected_asset_keys
     select = None if selected == own_keys else [names[key] for key in sorted(selected) if key in names]
     if select is not None:
-        select += _incremental_model_names()
+        select += _snapshot_model_names()
     invocation = dbt.cli(
-        dbt_pipeline_build_args(select), manifest=_manifest(), dagster_dbt_translator=TRANSLATOR, target_path=target
+        dbt_pipeline_build_args(select, full_refresh),
+        manifest=_manifest(),
+        dagster_dbt_translator=TRANSLATOR,
+        target_path=target,
     )
     note = SnapshotHandoff(context.run_id, window[0].isoformat(), window[1].isoformat())
     selected_checks = context.selected_asset_check_keys
@@ -136,7 +144,7 @@ def _build_with_snapshots(
     manifest=ensure_manifest(),
     project=quota_dbt_project,
     dagster_dbt_translator=TRANSLATOR,
-    exclude="config.materialized:incremental",
+    exclude="tag:snapshot_history",
 )
 def quota_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings):
     """Build the ledger and marts as of the run's date, in the company's time zone and currency (and, when
@@ -147,7 +155,8 @@ def quota_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pip
     set_dbt_settings(as_of, pipeline, window)
     target = dbt_target_path(pipeline, "quota_dbt_models")
     if window is None:
-        yield from dbt.cli(dbt_pipeline_build_args(), context=context, target_path=target).stream()
+        args = dbt_pipeline_build_args(full_refresh=pipeline.full_refresh)
+        yield from dbt.cli(args, context=context, target_path=target).stream()
         return
     context.log.info(f"building the models and the quota snapshots for {window[0]} .. {window[1]} in one dbt run")
-    yield from _build_with_snapshots(context, dbt, target, window)
+    yield from _build_with_snapshots(context, dbt, target, window, pipeline.full_refresh)

@@ -1,7 +1,9 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dates() }}") }}
 {#- Each individual target's value earned on each day of its range: the user's own credits of the
     target's metric, converted into the target's currency with the rates in force that day. Unweighted:
     weights only shape what a user passes up to teams. -#}
+-- depends_on: {{ ref('int_ledger_changed_dates') }}
+
 with
 
 individual_targets as (
@@ -24,6 +26,7 @@ credits_in_context as (
         on context_days.metric_type = credits.metric_type
         and context_days.metric_field is not distinct from credits.metric_field
         and context_days.credit_date = credits.credit_date
+    where {{ in_recomputed_dates('credits.credit_date') }}
 ),
 
 matched as (

@@ -1,8 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dates() }}") }}
 {#- What every team and the company earn on each day of each context, weighted and in the scope's own
     currency. A credit counts for the team its user belonged to on the credit's date, times the user's
     own-target weight and the membership weight; it then climbs the tree with the team path weights. Credits
     of a user without a team that day go straight to the company. -#}
+-- depends_on: {{ ref('int_ledger_changed_dates') }}
+
 with
 
 member_credits as (
@@ -19,6 +21,7 @@ member_credits as (
         on memberships.user_id = credits.user_id
         and credits.credit_date >= memberships.valid_from
         and credits.credit_date < memberships.valid_to
+    where {{ in_recomputed_dates('credits.credit_date') }}
 ),
 
 user_weights as (
