@@ -39,3 +39,8 @@ def test_the_pipeline_passes_settings_as_environment_variables_so_dbt_keeps_its_
     }
     assert "--vars" not in dbt_pipeline_build_args(["int_credits", "quota_snapshots"])
     assert dbt_pipeline_build_args(["a", "b"])[-2:] == ["--select", "a b"]
+
+
+def test_a_full_refresh_is_passed_to_dbt_only_when_asked_for() -> None:
+    assert "--full-refresh" in dbt_pipeline_build_args(full_refresh=True)
+    assert "--full-refresh" not in dbt_pipeline_build_args()
