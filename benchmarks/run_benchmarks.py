@@ -85,9 +85,11 @@ def generate(scale: str) -> Path:
     return out
 
 
-def run_pipeline(scale: str, source: Path) -> Measurement:
+def run_pipeline(scale: str, source: Path, as_of: date = AS_OF, fresh: bool = True, step: str = "") -> Measurement:
+    """`quotas run` as of `as_of`: into a new warehouse (a full build), or into the scale's existing one."""
     warehouse = BENCH_DATA / f"warehouse_{scale}.duckdb"
-    warehouse.unlink(missing_ok=True)
+    if fresh:
+        warehouse.unlink(missing_ok=True)
     command = [
         QUOTAS,
         "run",
@@ -96,11 +98,11 @@ def run_pipeline(scale: str, source: Path) -> Measurement:
         "--warehouse",
         str(warehouse),
         "--as-of",
-        AS_OF.isoformat(),
+        as_of.isoformat(),
         "--timezone",
         TIMEZONE,
     ]
-    measurement, output = _measure("quotas run (full)", scale, command)
+    measurement, output = _measure(step or "quotas run (full)", scale, command)
     dbt_time = re.search(r"Finished running .* in .*?\(([\d.]+)s\)", output)
     measurement.dbt_seconds = float(dbt_time.group(1)) if dbt_time else None
     loaded = re.search(r"loaded ([\d,]+) source rows", output)
@@ -225,7 +227,8 @@ def snapshot_table_report(scale: str) -> str:
 def markdown_table(measurements: list[Measurement]) -> str:
     lines = [
         f"Measured {date.today()} on {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        f" (as of {AS_OF}, {TIMEZONE}).",
+        f" (as of {AS_OF}, {TIMEZONE}); load average when the last step ended: {os.getloadavg()[0]:.1f}"
+        " (other work on the machine inflates wall times; CPU time is the steadier figure).",
         "",
         "| step | scale | rows (source / snapshots) | wall time | last dbt invocation (models + tests) "
         "| everything else | CPU time | peak memory |",
@@ -258,15 +261,32 @@ def main() -> None:
     parser.add_argument(
         "--backfill-scale", default="S", help="scale at which to time a one-year backfill and one more day"
     )
+    parser.add_argument(
+        "--daily-scales",
+        nargs="*",
+        default=["M"],
+        help="scales at which to time the next day's run and a 30-day backfill after the full build",
+    )
     args = parser.parse_args()
 
     measurements = []
-    for scale in args.scales:
-        source = generate(scale)
-        measurement = run_pipeline(scale, source)
+    notes = []
+
+    def record(measurement: Measurement) -> None:
         print(json.dumps(asdict(measurement)), flush=True)
         measurements.append(measurement)
-    notes = []
+
+    for scale in args.scales:
+        source = generate(scale)
+        record(run_pipeline(scale, source))
+        if scale in args.daily_scales:
+            next_day = AS_OF + timedelta(days=1)
+            record(run_pipeline(scale, source, next_day, fresh=False, step="quotas run (the next day, same source)"))
+            record(
+                run_backfill(
+                    scale, source, AS_OF - timedelta(days=29), AS_OF, "quotas backfill (30 days, reading the source)"
+                )
+            )
     if args.backfill_scale in args.scales:
         scale = args.backfill_scale
         source = BENCH_DATA / f"crm_{scale}"
@@ -277,9 +297,7 @@ def main() -> None:
             ("quotas backfill --snapshots-only (one year)", year_start, AS_OF, True),
             ("quotas backfill --snapshots-only (one more day)", next_day, next_day, True),
         ]:
-            measurement = run_backfill(scale, source, first, last, step, snapshots_only)
-            print(json.dumps(asdict(measurement)), flush=True)
-            measurements.append(measurement)
+            record(run_backfill(scale, source, first, last, step, snapshots_only))
         notes.append(snapshot_table_report(scale))
         measurement, note = run_publish(scale)
         print(json.dumps(asdict(measurement)), flush=True)

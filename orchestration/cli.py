@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--warehouse", type=Path, required=True, help="DuckDB file to build")
     run.add_argument("--as-of", type=_date, help="as-of date (default: today in the company time zone)")
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="recompute every day's values instead of only the days whose input changed (the snapshots are kept)",
+    )
     _add_settings_flags(run)
     _add_serving_flags(run)
 
@@ -166,6 +171,7 @@ def _run(
     company: CompanySettings,
     full_extract: bool = False,
     serving_dir: Path | None = None,
+    full_refresh: bool = False,
 ) -> None:
     from orchestration.ingest import check_source, describe_source
     from orchestration.pipeline_runner import RunRequest, run_pipeline
@@ -174,7 +180,9 @@ def _run(
     started = time.monotonic()
     where = describe_source(source)
     _say(f"running the pipeline on {where} as of {as_of} ({company.timezone}, {company.reporting_currency})")
-    request = RunRequest(_source_argument(source), warehouse.resolve(), as_of, company, full_extract, serving_dir)
+    request = RunRequest(
+        _source_argument(source), warehouse.resolve(), as_of, company, full_extract, serving_dir, full_refresh
+    )
     run_pipeline(request)
     _say(f"run finished in {time.monotonic() - started:.1f} s → {warehouse}")
 
@@ -222,7 +230,7 @@ def command_run(args: argparse.Namespace) -> None:
     company = _company_settings(args)
     as_of = args.as_of or datetime.now(ZoneInfo(company.timezone)).date()
     _prepare_publishing(args)
-    _run(args.source, args.warehouse, as_of, company, args.full_extract, _serving_dir(args))
+    _run(args.source, args.warehouse, as_of, company, args.full_extract, _serving_dir(args), args.full_refresh)
     _print_summary(args.warehouse)
     _notify(args.warehouse, args.config)
 

@@ -1,8 +1,12 @@
-"""The dbt command line of a pipeline run, built in one pure function so it can be tested on its own.
+"""The dbt command line of a pipeline run, and the settings it reads, built in pure functions so they can be
+tested on their own.
 
-Company settings and the as-of date reach dbt only as `--vars`, and only after validation (dates are
-`date` objects, the rest went through `CompanySettings`), so they are literals of a known shape by the
-time the SQL macros read them.
+Company settings and the run's dates reach dbt as `DBT_QUOTAS_<NAME>` environment variables (read by
+`run_setting` in `macros/company_settings.sql`), and only after validation (dates are `date` objects, the
+rest went through `CompanySettings`), so they are literals of a known shape by the time the SQL macros
+read them. Environment variables rather than `--vars`: dbt re-parses the whole project whenever `--vars`
+change, which they do every day (the as-of date); a changed environment variable re-parses only the
+models that read it. `--vars` still work and win (the tests' hand-made warehouses use them).
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import json
 from datetime import date
 
 from orchestration.settings import CompanySettings
+
+SETTING_PREFIX = "DBT_QUOTAS_"
 
 
 def dbt_vars(as_of: date, settings: CompanySettings) -> dict[str, str]:
@@ -21,8 +27,36 @@ def dbt_vars(as_of: date, settings: CompanySettings) -> dict[str, str]:
     }
 
 
+def dbt_settings_environment(
+    as_of: date, settings: CompanySettings, snapshot_window: tuple[date, date] | None = None
+) -> dict[str, str]:
+    """The environment variables of one dbt invocation: the as-of date, the company settings, and the
+    snapshot days to write (empty: the as-of date)."""
+    values = {**dbt_vars(as_of, settings), "snapshot_start_date": "", "snapshot_end_date": ""}
+    if snapshot_window is not None:
+        first_day, last_day = snapshot_window
+        if last_day < first_day:
+            raise ValueError(f"snapshot window ends ({last_day}) before it starts ({first_day})")
+        values["snapshot_start_date"] = first_day.isoformat()
+        values["snapshot_end_date"] = last_day.isoformat()
+    return {SETTING_PREFIX + name.upper(): value for name, value in values.items()}
+
+
+def dbt_pipeline_build_args(select: list[str] | None = None, full_refresh: bool = False) -> list[str]:
+    """`dbt build` as the pipeline runs it: settings come from the environment, unit tests are left to
+    pytest, and the selection (dbt resource names) is explicit when given. A full refresh recomputes the
+    incremental daily values from scratch (the snapshot history is never dropped: full_refresh=false)."""
+    args = ["build", "--exclude-resource-type", "unit_test"]
+    if full_refresh:
+        args.append("--full-refresh")
+    if select:
+        args += ["--select", " ".join(select)]
+    return args
+
+
 def dbt_build_args(as_of: date, settings: CompanySettings, select: str | None = None) -> list[str]:
-    """`dbt build` for one run: models, seeds and data tests. Unit tests are code tests; pytest runs them."""
+    """`dbt build` with the settings as `--vars`: models, seeds and data tests. For dbt run by hand and
+    the tests' hand-made warehouses; unit tests are code tests, pytest runs them."""
     args = ["build", "--vars", json.dumps(dbt_vars(as_of, settings), sort_keys=True)]
     args += ["--exclude-resource-type", "unit_test"]
     if select:
@@ -31,8 +65,8 @@ def dbt_build_args(as_of: date, settings: CompanySettings, select: str | None = 
 
 
 def dbt_snapshot_args(first_day: date, last_day: date, settings: CompanySettings) -> list[str]:
-    """`dbt build` of the snapshot models for the days [first_day, last_day]: one invocation per window,
-    however many days it spans, so a backfill of a year is one dbt run."""
+    """`dbt build` of the snapshot models for the days [first_day, last_day], settings as `--vars`: one
+    invocation per window, however many days it spans, so a backfill of a year is one dbt run."""
     if last_day < first_day:
         raise ValueError(f"snapshot window ends ({last_day}) before it starts ({first_day})")
     variables = {

@@ -39,6 +39,7 @@ class RunRequest:
     company: CompanySettings
     full_extract: bool = False
     serving_dir: Path | None = None
+    full_refresh: bool = False
 
     def run_config(self) -> dict:
         source: str | dict = self.source
@@ -53,6 +54,7 @@ class RunRequest:
                         "warehouse": str(self.warehouse),
                         "full_extract": self.full_extract,
                         "as_of_date": self.as_of.isoformat(),
+                        "full_refresh": self.full_refresh,
                         **asdict(self.company),
                         "serving_dir": str(self.serving_dir or ""),
                     }

@@ -32,6 +32,8 @@ class PipelineSettings(dg.ConfigurableResource):
     fiscal_year_start: int = 1
     full_extract: bool = False
     serving_dir: str = ""
+    full_refresh: bool = False
+    """Recompute every day's values, not only the days whose input changed (the snapshot history is kept)."""
 
     @property
     def company(self) -> CompanySettings:

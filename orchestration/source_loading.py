@@ -229,25 +229,42 @@ def load_source_into_raw(
 ) -> dict[str, int]:
     """Replace the `raw` tables with the source's contents in one transaction; return row counts.
 
-    `validate`, when given, sees every loaded table (by its relation name) before the transaction commits."""
+    A table whose file and loading SQL are the same as at the warehouse's last load is left as it is
+    (see source_fingerprints.py): a daily run does not reload 100M unchanged activities. `validate`, when
+    given, sees every table that was (re)loaded, by its relation name, before the transaction commits.
+    """
+    from orchestration.source_fingerprints import store_fingerprints, stored_fingerprints, table_fingerprint
     from orchestration.warehouse import connect
 
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     with connect(warehouse) as con:
+        # raw tables are sets; keeping the files' row order costs memory on every large load
+        con.execute("set preserve_insertion_order = false")
         found = inspect_source(con, source_dir, tables)
-        statements = [(table.contract.name, build_load_sql(con, table)) for table in found]
+        statements = [(table.contract.name, table.path, build_load_sql(con, table)) for table in found]
+        previous = stored_fingerprints(con)
+        fingerprints = {name: table_fingerprint(path, sql) for name, path, sql in statements}
         con.execute("begin transaction")
         try:
             con.execute("create schema if not exists raw")
             counts: dict[str, int] = {}
-            for name, sql in statements:
-                con.execute(sql)
+            reloaded: list[str] = []
+            for name, _, sql in statements:
+                unchanged = previous.get(name) == fingerprints[name]
+                if not unchanged:
+                    con.execute(sql)
                 row = con.execute(f"select count(*) from raw.{quote_identifier(name)}").fetchone()
                 counts[name] = int(row[0]) if row else 0
                 if progress:
-                    progress(f"loaded raw.{name}: {counts[name]:,} rows")
+                    note = " (unchanged since the last load)" if unchanged else ""
+                    progress(f"loaded raw.{name}: {counts[name]:,} rows{note}")
+                if not unchanged:
+                    reloaded.append(name)
             if validate:
-                validate(con, {name: f"raw.{quote_identifier(name)}" for name, _ in statements})
+                validate(con, {name: f"raw.{quote_identifier(name)}" for name in reloaded})
+            store_fingerprints(con, {**previous, **fingerprints})
+            # raw now holds files: a PostgreSQL extract must start afresh next time, not merge onto this
+            con.execute("drop table if exists _ingest.extract_state")
             con.execute("commit")
         except duckdb.Error as error:
             con.execute("rollback")

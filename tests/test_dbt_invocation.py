@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from orchestration.dbt_invocation import dbt_build_args
+from orchestration.dbt_invocation import dbt_build_args, dbt_pipeline_build_args, dbt_settings_environment
 from orchestration.settings import CompanySettings
 
 
@@ -24,3 +24,23 @@ def test_unit_tests_are_left_to_the_test_suite_and_a_selection_is_passed_on() ->
     args = dbt_build_args(date(2025, 1, 1), CompanySettings(), select="marts")
     assert args[args.index("--exclude-resource-type") + 1] == "unit_test"
     assert args[args.index("--select") + 1] == "marts"
+
+
+def test_the_pipeline_passes_settings_as_environment_variables_so_dbt_keeps_its_partial_parse() -> None:
+    environment = dbt_settings_environment(
+        date(2025, 3, 31), CompanySettings("America/Los_Angeles", "EUR", 2), (date(2025, 3, 1), date(2025, 3, 31))
+    )
+    assert environment == {
+        "DBT_QUOTAS_AS_OF_DATE": "2025-03-31",
+        "DBT_QUOTAS_TIMEZONE": "America/Los_Angeles",
+        "DBT_QUOTAS_REPORTING_CURRENCY": "EUR",
+        "DBT_QUOTAS_SNAPSHOT_START_DATE": "2025-03-01",
+        "DBT_QUOTAS_SNAPSHOT_END_DATE": "2025-03-31",
+    }
+    assert "--vars" not in dbt_pipeline_build_args(["int_credits", "quota_snapshots"])
+    assert dbt_pipeline_build_args(["a", "b"])[-2:] == ["--select", "a b"]
+
+
+def test_a_full_refresh_is_passed_to_dbt_only_when_asked_for() -> None:
+    assert "--full-refresh" in dbt_pipeline_build_args(full_refresh=True)
+    assert "--full-refresh" not in dbt_pipeline_build_args()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -88,3 +89,24 @@ def test_a_value_that_does_not_parse_is_kept_with_a_note_not_dropped(tmp_path: P
 def test_a_source_that_is_not_a_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="not a directory"):
         load_source_into_raw(tmp_path / "w.duckdb", tmp_path / "nowhere")
+
+
+def test_a_second_load_of_an_unchanged_source_reloads_nothing_and_a_changed_file_is_reloaded(
+    tmp_path: Path,
+) -> None:
+    warehouse, source = tmp_path / "w.duckdb", _good_source(tmp_path / "crm")
+    messages: list[str] = []
+    load_source_into_raw(warehouse, source)
+    before = {table: _raw_rows(warehouse, table) for table in ("deals", "users", "teams")}
+    load_source_into_raw(warehouse, source, progress=messages.append)
+    assert all("unchanged since the last load" in message for message in messages), messages
+    assert {table: _raw_rows(warehouse, table) for table in before} == before
+    # same size, same instant: the content hash still tells the files apart
+    deals = source / "deals.csv"
+    stat = deals.stat()
+    deals.write_text(deals.read_text().replace("12.5", "99.0"))
+    os.utime(deals, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    messages.clear()
+    load_source_into_raw(warehouse, source, progress=messages.append)
+    assert [m for m in messages if "unchanged" not in m] == ["loaded raw.deals: 1 rows"]
+    assert _raw_rows(warehouse, "deals")[0][3] == 99.0

@@ -284,6 +284,8 @@ def extract_into_raw(
         try:
             con.execute("create schema if not exists raw")
             con.execute("create schema if not exists _ingest")
+            # raw now comes from the database: a later load of files must reload every table
+            con.execute("drop table if exists _ingest.source_fingerprints")
             states = _read_states(con)
             batches: dict[str, str] = {}
             for contract in tables:

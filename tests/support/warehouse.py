@@ -75,7 +75,7 @@ def write_snapshots(
 ) -> None:
     """Write the snapshot days [first_day, last_day] with the same dbt command a partitioned run uses."""
     args = dbt_snapshot_args(first_day, last_day, CompanySettings(timezone=timezone, reporting_currency=currency))
-    run_dbt(warehouse, [*args, "--select", "config.materialized:incremental"], warehouse.parent / "dbt_target")
+    run_dbt(warehouse, [*args, "--select", "tag:snapshot_history"], warehouse.parent / "dbt_target")
 
 
 def reload_source(warehouse: Path, source_dir: Path, as_of: date, timezone: str = "UTC") -> None:
@@ -91,7 +91,7 @@ def reload_source(warehouse: Path, source_dir: Path, as_of: date, timezone: str 
             "--exclude-resource-type",
             "unit_test",
             "--exclude",
-            "config.materialized:incremental",
+            "tag:snapshot_history",
         ],
         warehouse.parent / "dbt_target",
     )

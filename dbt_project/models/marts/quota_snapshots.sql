@@ -7,10 +7,14 @@
         materialized='incremental',
         incremental_strategy='append',
         full_refresh=false,
+        tags=['snapshot_history'],
         pre_hook="{% if is_incremental() %}delete from {{ this }} where snapshot_date between "
             ~ "{{ snapshot_window_start() }} and {{ snapshot_window_end() }}{% endif %}",
     )
 }}
+
+-- depends_on: {{ ref('int_target_daily_values') }}
+-- depends_on: {{ ref('int_target_cumulative_values') }}
 
 with
 
@@ -32,6 +36,30 @@ quota_days as (
     where quotas.rejection_reason is null
 ),
 
+{#- A window of one day (every daily run) needs each quota's total up to that day: one aggregate. A longer
+    window (a backfill) reads the running totals, one lookup per quota and day. Both are exact DECIMAL sums
+    of the same daily values, so they agree to the last digit. #}
+{%- if snapshot_window_start() == snapshot_window_end() %}
+
+totals as (
+    select target_id as quota_id, sum(daily_value) as value_to_date
+    from {{ ref('int_target_daily_values') }}
+    where target_kind = 'quota' and credit_date <= {{ snapshot_window_end() }}
+    group by target_id
+),
+
+snapshots as (
+    select
+        quota_days.quota_id,
+        quota_days.snapshot_date,
+        coalesce(totals.value_to_date, 0) as current_value,
+        quota_days.target_value,
+        quota_days.period_id
+    from quota_days
+    left join totals on totals.quota_id = quota_days.quota_id
+)
+{%- else %}
+
 cumulative as (
     select target_id as quota_id, credit_date, value_to_date
     from {{ ref('int_target_cumulative_values') }}
@@ -50,6 +78,7 @@ snapshots as (
         on cumulative.quota_id = quota_days.quota_id
         and quota_days.snapshot_date >= cumulative.credit_date
 )
+{%- endif %}
 
 select
     quota_id,

@@ -19,6 +19,6 @@ class QuotaDbtTranslator(DagsterDbtTranslator):
         group = _GROUP_BY_FOLDER.get(folders[0]) if folders else None
         if node.get("resource_type") == "seed":
             group = "reference"
-        if node.get("config", {}).get("materialized") == "incremental":
+        if "snapshot_history" in node.get("tags", []):
             group = "snapshots"
         return spec.replace_attributes(group_name=group) if group else spec

@@ -1,8 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dates() }}") }}
 {#- What every team and the company earn on each day of each context, weighted and in the scope's own
     currency. A credit counts for the team its user belonged to on the credit's date, times the user's
     own-target weight and the membership weight; it then climbs the tree with the team path weights. Credits
     of a user without a team that day go straight to the company. -#}
+-- depends_on: {{ ref('int_ledger_changed_dates') }}
+
 with
 
 member_credits as (
@@ -19,6 +21,7 @@ member_credits as (
         on memberships.user_id = credits.user_id
         and credits.credit_date >= memberships.valid_from
         and credits.credit_date < memberships.valid_to
+    where {{ in_recomputed_dates('credits.credit_date') }}
 ),
 
 user_weights as (
@@ -83,27 +86,38 @@ scope_currencies as (
     where scope_type in ('team', 'company')
 ),
 
-converted as (
+scoped as (
     select
-        passed_up.context_id,
-        passed_up.metric_type,
-        passed_up.metric_field,
-        passed_up.scope_type,
-        passed_up.team_id,
-        passed_up.credit_date,
-        {{ convert_currency(
-            'passed_up.credit_value', 'passed_up.currency',
-            'coalesce(scope_currencies.currency, ' ~ reporting_currency() ~ ')',
-            'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as credit_value
+        passed_up.*,
+        coalesce(scope_currencies.currency, {{ reporting_currency() }}) as scope_currency
     from passed_up
     left join scope_currencies
         on {{ same_context('scope_currencies', 'passed_up') }}
         and scope_currencies.scope_type = passed_up.scope_type
         and scope_currencies.scope_id is not distinct from passed_up.team_id
-    {{ fx_rate_joins(
-        'passed_up.currency',
-        'coalesce(scope_currencies.currency, ' ~ reporting_currency() ~ ')',
-        'passed_up.credit_date') }}
+    where passed_up.currency is not null
+),
+
+{#- Only amounts (revenue) carry a currency; counts and custom values skip the currency joins. -#}
+converted as (
+    select context_id, metric_type, metric_field, scope_type, team_id, credit_date, credit_value
+    from passed_up
+    where currency is null
+
+    union all
+
+    select
+        scoped.context_id,
+        scoped.metric_type,
+        scoped.metric_field,
+        scoped.scope_type,
+        scoped.team_id,
+        scoped.credit_date,
+        {{ convert_currency(
+            'scoped.credit_value', 'scoped.currency', 'scoped.scope_currency',
+            'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as credit_value
+    from scoped
+    {{ fx_rate_joins('scoped.currency', 'scoped.scope_currency', 'scoped.credit_date') }}
 )
 
 select

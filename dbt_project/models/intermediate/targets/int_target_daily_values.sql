@@ -1,12 +1,15 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dates() }}") }}
 {#- Every target's value earned on each day of its range, in its own currency: an individual target's
     own credits, or, for a team or company target, its scope's weighted rollup in that context. Values as
     of any day, snapshots, week deltas and the day a goal was reached are all sums of this one table. -#}
+-- depends_on: {{ ref('int_ledger_changed_dates') }}
+
 with
 
 individual as (
     select target_kind, target_id, credit_date, daily_value
     from {{ ref('int_individual_target_daily_values') }}
+    where {{ in_recomputed_dates('credit_date') }}
 ),
 
 scope_targets as (
@@ -22,6 +25,7 @@ rollups as (
         on {{ same_context('rollups', 'scope_targets') }}
         and rollups.scope_type = scope_targets.scope_type
         and rollups.team_id is not distinct from scope_targets.scope_id
+    where {{ in_recomputed_dates('rollups.credit_date') }}
 )
 
 select * from individual

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- A table, not a view: the ledger and the quarantine both read it, and at scale the checks (the duplicate-id
+    aggregate above all) cost more than writing their result once. -#}
 {#- Deals with their first failing contract check. A won deal needs a close date, an amount, and (in a
     currency other than USD and the reporting currency) a rate in force on its local close date. -#}
 with

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- A table, not a view: the ledger and the quarantine both read it, and at scale the checks (the duplicate-id
+    aggregate above all) cost more than writing their result once. -#}
 with
 
 leads as (

@@ -11,9 +11,10 @@ renamed as (
         lower(type) as activity_type,
         occurred_at,
         updated_at,
-        {{ to_local_date('occurred_at') }} as occurred_on,
+        {{ local_date_from_join('source.occurred_at', 'local_hour') }} as occurred_on,
         _malformed
     from source
+    {{ local_date_join('source.occurred_at', 'local_hour') }}
 )
 
 select * from renamed

@@ -17,13 +17,14 @@ renamed as (
         created_at,
         closed_at,
         updated_at,
-        {{ to_local_date('closed_at') }} as closed_on,
+        {{ local_date_from_join('source.closed_at', 'local_hour') }} as closed_on,
         _malformed,
         source.* exclude (
             id, owner_id, name, amount, currency, stage, status, created_at, closed_at, updated_at,
             _malformed
         )
     from source
+    {{ local_date_join('source.closed_at', 'local_hour') }}
 )
 
 select * from renamed

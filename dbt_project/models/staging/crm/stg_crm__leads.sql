@@ -11,9 +11,10 @@ renamed as (
         status as lead_status,
         created_at,
         updated_at,
-        {{ to_local_date('created_at') }} as created_on,
+        {{ local_date_from_join('source.created_at', 'local_hour') }} as created_on,
         _malformed
     from source
+    {{ local_date_join('source.created_at', 'local_hour') }}
 )
 
 select * from renamed
