@@ -95,6 +95,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", default="S", choices=["tiny", "S", "M"])
     parser.add_argument("--no-readme", action="store_true")
+    parser.add_argument("--reseed", action="store_true", help="copy the CRM into PostgreSQL again")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--warehouse", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -106,13 +107,16 @@ def main() -> None:
         subprocess.run([QUOTAS, "generate", "--scale", args.scale, "--out", str(source)], check=True)
     warehouse = BENCH_DATA / f"pg_extract_{args.scale}.duckdb"
     rows = []
-    if not _schema_exists(args.scale):
+    if args.reseed or not _schema_exists(args.scale):
         rows.append(_step("seed", args.scale, warehouse))
     for step in ("full", "full+contracts"):
         warehouse.unlink(missing_ok=True)
         rows.append(_step(step, args.scale, warehouse))
     schema = f"bench_crm_{args.scale.lower()}"
     for table in CHANGED_TABLES:  # 1% of the rows, spread over the table
+        _psql(f"update {schema}.{table} set updated_at = now() where abs(hashtext(id)) % 100 = 0")
+    rows.append(_step("incremental (1% changed)", args.scale, warehouse))
+    for table in CHANGED_TABLES:  # the same rows again, for the run that validates its batch
         _psql(f"update {schema}.{table} set updated_at = now() where abs(hashtext(id)) % 100 = 0")
     rows.append(_step("incremental (1% changed)+contracts", args.scale, warehouse))
     rows.append(_step("incremental (nothing changed), ids compared in full", args.scale, warehouse))
@@ -137,11 +141,11 @@ def render(rows: list[dict], scale: str) -> str:
             f"{row['cpu']:.1f} | {row['peak']:,.0f} |"
         )
     full = next(row for row in rows if row["step"] == "full")
-    incremental = next(row for row in rows if row["step"].startswith("incremental (1%"))
+    incremental = next(row for row in rows if row["step"] == "incremental (1% changed)")
     lines.append("")
     lines.append(
         f"The incremental extract with 1% of rows changed took {incremental['seconds'] / full['seconds']:.0%} of "
-        "the full extract's time (contracts included)."
+        "the full extract's time."
     )
     return "\n".join(lines)
 

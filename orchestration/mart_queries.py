@@ -57,6 +57,7 @@ class GoalLine:
 
 @dataclass(frozen=True)
 class MilestoneLine:
+    id: str
     name: str
     target_value: float
     target_date: date | None
@@ -215,7 +216,7 @@ def goal_timeline(warehouse: Path, goal_id: str) -> tuple[GoalLine, list[Milesto
             return None
         milestones = con.execute(
             """
-            select name, target_value, target_date, is_achieved, achieved_at, is_overdue
+            select id, name, target_value, target_date, is_achieved, achieved_at, is_overdue
             from marts.goal_milestones where goal_id = ? order by display_order, target_value
             """,
             [goal_id],

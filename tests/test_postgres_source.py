@@ -20,17 +20,9 @@ from orchestration.source_contract import ALL_TABLES
 from orchestration.warehouse import connect
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE, run_quotas
 from tests.support.postgres import execute, fresh_schema, load_crm_into_postgres, require_postgres, source_url
+from tests.support.warehouse import RESULT_MARTS, differing_rows
 
 PASSWORD = "Tr0ub4dor-and-3"
-RESULT_MARTS = (
-    "quotas",
-    "quota_progress",
-    "quota_rollups",
-    "leaderboard",
-    "quota_snapshots",
-    "goals",
-    "goal_milestones",
-)
 
 
 @pytest.fixture(scope="module")
@@ -68,26 +60,9 @@ def postgres_run(crm_schema: str, tmp_path_factory: pytest.TempPathFactory):
     return warehouse, completed
 
 
-def _differences(left: Path, right: Path, relations: list[str]) -> dict[str, tuple[int, int]]:
-    """Rows only in left, rows only in right, per relation (both read with the same SQL name)."""
-    found = {}
-    with connect(left, read_only=True) as con:
-        con.execute(f"attach '{right}' as other (read_only)")
-        for relation in relations:
-            only_left = con.execute(
-                f"select count(*) from (from {relation} except all from other.{relation})"
-            ).fetchone()
-            only_right = con.execute(
-                f"select count(*) from (from other.{relation} except all from {relation})"
-            ).fetchone()
-            if only_left != (0,) or only_right != (0,):
-                found[relation] = (only_left[0], only_right[0])  # type: ignore[index]
-    return found
-
-
 def test_a_run_on_the_postgres_crm_equals_a_run_on_the_same_files(postgres_run, tiny_warehouse: Path) -> None:
     warehouse, _ = postgres_run
-    assert _differences(warehouse, tiny_warehouse, [f"marts.{mart}" for mart in RESULT_MARTS]) == {}
+    assert differing_rows(warehouse, tiny_warehouse, [f"marts.{mart}" for mart in RESULT_MARTS]) == {}
 
 
 def test_the_run_reports_each_tables_extract_and_its_contract(postgres_run) -> None:
@@ -130,7 +105,7 @@ def test_changes_in_the_source_are_merged_and_equal_a_full_re_extract(changing_s
     assert modes["deals"] == modes["leads"] == modes["activities"] == "incremental"
     full = tmp_path / "full.duckdb"
     _extract(full, changing_schema)
-    assert _differences(warehouse, full, _raw_tables()) == {}
+    assert differing_rows(warehouse, full, _raw_tables()) == {}
     with connect(warehouse, read_only=True) as con:
         assert con.execute("select amount from raw.deals where id = 'new-1'").fetchone() == (5000.0,)
         assert con.execute("select count(*) from raw.leads where id in ('1', '2')").fetchone() == (0,)
@@ -176,7 +151,7 @@ def test_a_deletion_hidden_by_a_very_late_insert_is_found_by_the_periodic_key_co
     assert leads.key_check and leads.rows_deleted == 1
     full = tmp_path / "full.duckdb"
     _extract(full, changing_schema)
-    assert _differences(warehouse, full, _raw_tables()) == {}
+    assert differing_rows(warehouse, full, _raw_tables()) == {}
 
 
 def test_a_batch_that_breaks_the_contract_fails_its_asset_check_as_a_warning(

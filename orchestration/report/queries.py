@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.mart_queries import MilestoneLine
 from orchestration.warehouse import connect
 
 LEADERBOARD_SIZE = 10
@@ -126,17 +127,6 @@ class BehindPace:
 
 
 @dataclass(frozen=True)
-class Milestone:
-    id: str
-    name: str
-    target_value: float
-    target_date: date | None
-    is_achieved: bool
-    achieved_at: date | None
-    is_overdue: bool
-
-
-@dataclass(frozen=True)
 class Goal:
     id: str
     name: str
@@ -151,7 +141,7 @@ class Goal:
     achieved_at: date | None
     start_date: date
     end_date: date
-    milestones: tuple[Milestone, ...]
+    milestones: tuple[MilestoneLine, ...]
 
 
 @dataclass(frozen=True)
@@ -386,7 +376,7 @@ def recent_goals(con: duckdb.DuckDBPyConnection, as_of: date, limit: int = GOALS
         """,
         [as_of, GOAL_LOOKBACK_DAYS, limit],
     ).fetchall()
-    milestones: dict[str, list[Milestone]] = {}
+    milestones: dict[str, list[MilestoneLine]] = {}
     if rows:
         for goal_id, *fields in con.execute(
             """
@@ -396,7 +386,7 @@ def recent_goals(con: duckdb.DuckDBPyConnection, as_of: date, limit: int = GOALS
             """,
             [[row[0] for row in rows]],
         ).fetchall():
-            milestones.setdefault(goal_id, []).append(Milestone(*fields))
+            milestones.setdefault(goal_id, []).append(MilestoneLine(*fields))
     return [Goal(*row, milestones=tuple(milestones.get(row[0], []))) for row in rows]
 
 

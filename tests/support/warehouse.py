@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +18,7 @@ from typing import Any
 
 from orchestration.dbt_invocation import dbt_snapshot_args, dbt_vars
 from orchestration.defs.transform.project import DBT_PROJECT_DIR, dbt_executable
+from orchestration.mart_queries import MARTS
 from orchestration.settings import CompanySettings
 from orchestration.source_loading import load_source_into_raw
 from orchestration.warehouse import connect
@@ -106,3 +108,24 @@ def read_mart(warehouse: Path, name: str, where: str = "true") -> list[dict[str,
         cursor = con.execute(f"select * from marts.{name} where {where}")
         columns = [column[0] for column in cursor.description]
         return [dict(zip(columns, map(_plain, row), strict=True)) for row in cursor.fetchall()]
+
+
+RESULT_MARTS = tuple(mart for mart in MARTS if mart != "quarantine")
+"""The marts that hold results: every number the product shows (the quarantine and the outbox aside)."""
+
+
+def differing_rows(left: Path, right: Path, relations: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """For each relation whose rows differ between two warehouses: (rows only in left, rows only in right).
+
+    Compared as multisets of whole rows, so an empty dict means the relations are equal, row for row."""
+    found: dict[str, tuple[int, int]] = {}
+    with connect(left, read_only=True) as con:
+        con.execute(f"attach '{right}' as other (read_only)")
+        for relation in relations:
+            only_left = con.execute(f"select count(*) from (from {relation} except all from other.{relation})")
+            left_count = int(only_left.fetchone()[0])  # type: ignore[index]
+            only_right = con.execute(f"select count(*) from (from other.{relation} except all from {relation})")
+            right_count = int(only_right.fetchone()[0])  # type: ignore[index]
+            if left_count or right_count:
+                found[relation] = (left_count, right_count)
+    return found
