@@ -54,10 +54,12 @@ def _project_digest() -> str:
 
 
 def _columns_digest(warehouse: Path) -> str:
+    """The models' columns, whatever the file is called: every warehouse of one shape shares its docs site
+    (bookkeeping schemas such as `_ingest` are left out, they do not appear in the docs)."""
     with connect(warehouse, read_only=True) as con:
         rows = con.execute(
-            "select table_catalog, table_schema, table_name, column_name, data_type "
-            "from information_schema.columns order by all"
+            "select table_schema, table_name, column_name, data_type from information_schema.columns "
+            "where table_schema not like '\\_%' escape '\\' order by all"
         ).fetchall()
     return hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
 
