@@ -20,10 +20,9 @@ from orchestration.source_loading import SourceError
 
 @dataclass
 class IngestOutcome:
-    """Rows now in each raw table, what each table's extract did, and the contract results (if validated)."""
+    """Rows now in each raw table, and the contract results (if the batches were validated)."""
 
     counts: dict[str, int]
-    extract_lines: list[str] = field(default_factory=list)
     contract_results: list[TableContractResult] = field(default_factory=list)
 
 
@@ -80,20 +79,8 @@ def ingest_source(
             warehouse, parse_source_url(source), ExtractOptions.from_environment(full_extract), progress, validator
         )
         outcome.counts = report.counts()
-        outcome.extract_lines = [table.line() for table in report.tables]
         return outcome
     from orchestration.source_loading import load_source_into_raw
 
     outcome.counts = load_source_into_raw(warehouse, Path(source).resolve(), progress=progress, validate=validator)
-    if validator is None:
-        _forget_contract_results(warehouse)
     return outcome
-
-
-def _forget_contract_results(warehouse: Path) -> None:
-    """A run that did not validate must not leave an earlier run's contract results looking current."""
-    from orchestration.contracts.validation import RESULTS_TABLE
-    from orchestration.warehouse import connect
-
-    with connect(warehouse) as con:
-        con.execute(f"drop table if exists {RESULTS_TABLE}")

@@ -48,6 +48,15 @@ _TEMPORAL_TYPES = (
 )
 
 
+CONTRACT_RESULTS = "_ingest.contract_results"
+
+
+def forget_contract_results(con: duckdb.DuckDBPyConnection) -> None:
+    """Inside a load's transaction: the previous load's contract results no longer describe `raw` (a load
+    that validates writes its own; one that does not must not leave old ones looking current)."""
+    con.execute(f"drop table if exists {CONTRACT_RESULTS}")
+
+
 class SourceError(Exception):
     """The source cannot be read as the contract says; the message is one line naming the problem."""
 
@@ -260,6 +269,7 @@ def load_source_into_raw(
                     progress(f"loaded raw.{name}: {counts[name]:,} rows{note}")
                 if not unchanged:
                     reloaded.append(name)
+            forget_contract_results(con)
             if validate:
                 validate(con, {name: f"raw.{quote_identifier(name)}" for name in reloaded})
             store_fingerprints(con, {**previous, **fingerprints})

@@ -110,3 +110,14 @@ def test_a_second_load_of_an_unchanged_source_reloads_nothing_and_a_changed_file
     load_source_into_raw(warehouse, source, progress=messages.append)
     assert [m for m in messages if "unchanged" not in m] == ["loaded raw.deals: 1 rows"]
     assert _raw_rows(warehouse, "deals")[0][3] == 99.0
+
+
+def test_a_load_without_contracts_forgets_the_previous_loads_contract_results(tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    with connect(warehouse) as con:
+        con.execute("create schema _ingest")
+        con.execute("create table _ingest.contract_results as select 'deals' as table_name")
+    load_source_into_raw(warehouse, _good_source(tmp_path / "crm"))
+    with connect(warehouse, read_only=True) as con:
+        left = con.execute("select count(*) from duckdb_tables() where table_name = 'contract_results'").fetchone()
+    assert left == (0,)

@@ -19,10 +19,11 @@ from pathlib import Path
 import duckdb
 
 from orchestration.contracts.suites import ReferenceSets, build_suite
+from orchestration.source_loading import CONTRACT_RESULTS
 from orchestration.sql_identifiers import quote_identifier
 
 CHUNK_ROWS = 2_000_000
-RESULTS_TABLE = "_ingest.contract_results"
+RESULTS_TABLE = CONTRACT_RESULTS
 CURRENCY_SEED = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds" / "iso_4217_currencies.csv"
 
 

@@ -36,7 +36,13 @@ from orchestration.postgres_source.catalog import CATALOG_QUERY, TablePlan, plan
 from orchestration.postgres_source.connection import snapshot_connection
 from orchestration.postgres_url import PostgresUrl
 from orchestration.source_contract import ALL_TABLES, TableContract
-from orchestration.source_loading import SourceError, SourceTable, build_contract_select, build_load_sql
+from orchestration.source_loading import (
+    SourceError,
+    SourceTable,
+    build_contract_select,
+    build_load_sql,
+    forget_contract_results,
+)
 from orchestration.sql_identifiers import quote_identifier
 
 DEFAULT_OVERLAP_MINUTES = 10
@@ -303,6 +309,7 @@ def extract_into_raw(
                 report.tables.append(result)
                 if progress:
                     progress(result.line())
+            forget_contract_results(con)
             if validate:
                 validate(con, batches)
             con.execute("commit")
