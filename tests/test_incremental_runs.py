@@ -33,9 +33,10 @@ COMPARED = [
     "marts.quota_history",
     "marts.quarantine",
     "intermediate.int_credits_daily",
-    "intermediate.int_individual_target_daily_values",
+    "intermediate.int_user_daily_values",
+    "intermediate.int_user_running_totals",
     "intermediate.int_rollup_daily_values",
-    "intermediate.int_target_daily_values",
+    "intermediate.int_rollup_target_daily_values",
 ]
 
 

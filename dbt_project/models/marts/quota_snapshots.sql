@@ -13,8 +13,9 @@
     )
 }}
 
--- depends_on: {{ ref('int_target_daily_values') }}
--- depends_on: {{ ref('int_target_cumulative_values') }}
+-- depends_on: {{ ref('int_rollup_target_daily_values') }}
+-- depends_on: {{ ref('int_rollup_target_running_totals') }}
+-- depends_on: {{ ref('int_user_running_totals') }}
 
 with
 
@@ -28,6 +29,8 @@ quota_days as (
     select
         quotas.quota_id,
         quotas.period_id,
+        quotas.scope_type,
+        quotas.start_date,
         quotas.target_value,
         window_days.snapshot_date
     from {{ ref('int_quotas_checked') }} as quotas
@@ -36,49 +39,93 @@ quota_days as (
     where quotas.rejection_reason is null
 ),
 
-{#- A window of one day (every daily run) needs each quota's total up to that day: one aggregate. A longer
-    window (a backfill) reads the running totals, one lookup per quota and day. Both are exact DECIMAL sums
-    of the same daily values, so they agree to the last digit. #}
+{#- An individual quota's value on a day: its user's running total on that day less the one on the day
+    before the period started. -#}
+individual_days as (
+    select
+        quota_days.*,
+        series.user_id,
+        series.metric_type,
+        series.metric_field,
+        series.currency,
+        cast(quota_days.start_date - interval 1 day as date) as day_before_start
+    from quota_days
+    inner join {{ ref('int_individual_targets') }} as series
+        on series.target_kind = 'quota' and series.target_id = quota_days.quota_id
+),
+
+individual_bases as (
+    {{ with_running_total_on('individual_days', 'day_before_start', 'total_before_start') }}
+),
+
+individual_totals as (
+    {{ with_running_total_on('individual_bases', 'snapshot_date', 'total_on_day') }}
+),
+
+individual_snapshots as (
+    select
+        quota_id,
+        snapshot_date,
+        total_on_day - total_before_start as current_value,
+        target_value,
+        period_id
+    from individual_totals
+),
+
+rollup_days as (
+    select * from quota_days where scope_type in ('team', 'company')
+),
+
+{#- A team's or the company's quota: a window of one day (every daily run) needs each quota's total up to
+    that day, one aggregate of its daily values. A longer window (a backfill) reads the running totals, one
+    lookup per quota and day. Both are exact DECIMAL sums of the same daily values, so they agree to the
+    last digit. #}
 {%- if snapshot_window_start() == snapshot_window_end() %}
 
-totals as (
+rollup_totals as (
     select target_id as quota_id, sum(daily_value) as value_to_date
-    from {{ ref('int_target_daily_values') }}
+    from {{ ref('int_rollup_target_daily_values') }}
     where target_kind = 'quota' and credit_date <= {{ snapshot_window_end() }}
     group by target_id
 ),
 
-snapshots as (
+rollup_snapshots as (
     select
-        quota_days.quota_id,
-        quota_days.snapshot_date,
-        coalesce(totals.value_to_date, 0) as current_value,
-        quota_days.target_value,
-        quota_days.period_id
-    from quota_days
-    left join totals on totals.quota_id = quota_days.quota_id
-)
+        rollup_days.quota_id,
+        rollup_days.snapshot_date,
+        coalesce(rollup_totals.value_to_date, 0) as current_value,
+        rollup_days.target_value,
+        rollup_days.period_id
+    from rollup_days
+    left join rollup_totals on rollup_totals.quota_id = rollup_days.quota_id
+),
 {%- else %}
 
 cumulative as (
     select target_id as quota_id, credit_date, value_to_date
-    from {{ ref('int_target_cumulative_values') }}
+    from {{ ref('int_rollup_target_running_totals') }}
     where target_kind = 'quota' and credit_date <= {{ snapshot_window_end() }}
 ),
 
-snapshots as (
+rollup_snapshots as (
     select
-        quota_days.quota_id,
-        quota_days.snapshot_date,
+        rollup_days.quota_id,
+        rollup_days.snapshot_date,
         coalesce(cumulative.value_to_date, 0) as current_value,
-        quota_days.target_value,
-        quota_days.period_id
-    from quota_days
+        rollup_days.target_value,
+        rollup_days.period_id
+    from rollup_days
     asof left join cumulative
-        on cumulative.quota_id = quota_days.quota_id
-        and quota_days.snapshot_date >= cumulative.credit_date
-)
+        on cumulative.quota_id = rollup_days.quota_id
+        and rollup_days.snapshot_date >= cumulative.credit_date
+),
 {%- endif %}
+
+snapshots as (
+    select * from individual_snapshots
+    union all
+    select * from rollup_snapshots
+)
 
 select
     quota_id,

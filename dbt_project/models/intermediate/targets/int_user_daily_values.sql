@@ -1,0 +1,79 @@
+{{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dates() }}") }}
+{#- Each user's value earned per day in each of their series: the user's credits of a metric key, in the
+    currency an individual target of that key asks for (revenue only; counts and custom values carry no
+    currency). One row per user, metric key, currency and day, whatever the number of periods the day falls
+    in: an individual target's value is a difference of this series' running totals (int_user_running_totals),
+    so nothing here is repeated per month, quarter and year. Unweighted: weights only shape what a user
+    passes up to teams. -#}
+-- depends_on: {{ ref('int_ledger_changed_dates') }}
+
+with
+
+series as (
+    select distinct user_id, metric_type, metric_field, currency
+    from {{ ref('int_individual_targets') }}
+),
+
+{#- Only days some target of the metric key covers: the rest can never be read, and have no FX rates. -#}
+covered_days as (
+    select distinct metric_type, metric_field, credit_date
+    from {{ ref('int_context_days') }}
+),
+
+credits as (
+    select credits.*
+    from {{ ref('int_credits_daily') }} as credits
+    inner join covered_days
+        on covered_days.metric_type = credits.metric_type
+        and covered_days.metric_field is not distinct from credits.metric_field
+        and covered_days.credit_date = credits.credit_date
+    where {{ in_recomputed_dates('credits.credit_date') }}
+),
+
+matched as (
+    select
+        series.user_id,
+        series.metric_type,
+        series.metric_field,
+        series.currency as series_currency,
+        credits.credit_date,
+        credits.currency,
+        credits.credit_value
+    from credits
+    inner join series
+        on series.user_id = credits.user_id
+        and series.metric_type = credits.metric_type
+        and series.metric_field is not distinct from credits.metric_field
+),
+
+{#- Only amounts (revenue) carry a currency; counts and custom values skip the two rate joins. -#}
+converted as (
+    select user_id, metric_type, metric_field, series_currency, credit_date, credit_value
+    from matched
+    where currency is null
+
+    union all
+
+    select
+        matched.user_id,
+        matched.metric_type,
+        matched.metric_field,
+        matched.series_currency,
+        matched.credit_date,
+        {{ convert_currency(
+            'matched.credit_value', 'matched.currency', 'matched.series_currency',
+            'from_rate.rate_to_usd', 'to_rate.rate_to_usd') }} as credit_value
+    from matched
+    {{ fx_rate_joins('matched.currency', 'matched.series_currency', 'matched.credit_date') }}
+    where matched.currency is not null
+)
+
+select
+    user_id,
+    metric_type,
+    metric_field,
+    series_currency as currency,
+    credit_date,
+    {{ exact_sum("credit_value") }} as daily_value
+from converted
+group by all
