@@ -21,3 +21,8 @@
         delete from {{ this }} where credit_date in ({{ recomputed_dates_sql() }})
     {%- endif -%}
 {%- endmacro %}
+
+{#- The first date this run recomputes (null when none: then a comparison with it keeps every row). -#}
+{% macro first_recomputed_date() -%}
+    select min(credit_date) from ({{ recomputed_dates_sql() }})
+{%- endmacro %}

@@ -39,37 +39,40 @@ quota_days as (
     where quotas.rejection_reason is null
 ),
 
-{#- An individual quota's value on a day: its user's running total on that day less the one on the day
-    before the period started. -#}
+{#- An individual quota's value on a day: its series' running total on that day less the one on the day
+    before the period started, both looked up in one pass. -#}
 individual_days as (
-    select
-        quota_days.*,
-        series.user_id,
-        series.metric_type,
-        series.metric_field,
-        series.currency,
-        cast(quota_days.start_date - interval 1 day as date) as day_before_start
+    select quota_days.*, series.series_id
     from quota_days
     inner join {{ ref('int_individual_targets') }} as series
         on series.target_kind = 'quota' and series.target_id = quota_days.quota_id
 ),
 
-individual_bases as (
-    {{ with_running_total_on('individual_days', 'day_before_start', 'total_before_start') }}
+lookups as (
+    select quota_id, series_id, cast(null as date) as snapshot_date, cast(start_date - interval 1 day as date) as lookup_day
+    from (select distinct quota_id, series_id, start_date from individual_days)
+    union all
+    select quota_id, series_id, snapshot_date, snapshot_date
+    from individual_days
 ),
 
-individual_totals as (
-    {{ with_running_total_on('individual_bases', 'snapshot_date', 'total_on_day') }}
+{#- Read twice below: materialized, so the lookups run once. -#}
+looked_up as materialized (
+    {{ running_totals_at('lookups') }}
 ),
 
 individual_snapshots as (
     select
-        quota_id,
-        snapshot_date,
-        total_on_day - total_before_start as current_value,
-        target_value,
-        period_id
-    from individual_totals
+        individual_days.quota_id,
+        individual_days.snapshot_date,
+        on_day.running_total - before_start.running_total as current_value,
+        individual_days.target_value,
+        individual_days.period_id
+    from individual_days
+    inner join looked_up as on_day
+        on on_day.quota_id = individual_days.quota_id and on_day.snapshot_date = individual_days.snapshot_date
+    inner join looked_up as before_start
+        on before_start.quota_id = individual_days.quota_id and before_start.snapshot_date is null
 ),
 
 rollup_days as (

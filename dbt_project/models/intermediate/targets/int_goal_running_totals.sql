@@ -1,26 +1,33 @@
 {#- Each goal's running total at the end of every day it earned something, up to D: the series the day a
-    goal, and each of its milestones, was reached is read from. An individual goal's total is its user's
+    goal, and each of its milestones, was reached is read from. An individual goal's total is its series'
     running total less the one on the day before the goal starts; a team's or the company's is its own. -#}
 with
 
 individual_goals as (
-    select *, cast(start_date - interval 1 day as date) as day_before_start
+    select *, cast(start_date - interval 1 day as date) as lookup_day
     from {{ ref('int_individual_targets') }}
     where target_kind = 'goal'
 ),
 
+{#- Goals are few: read only their series. -#}
+goal_series_totals as (
+    select totals.*
+    from {{ ref('int_user_running_totals') }} as totals
+    where totals.series_id in (select series_id from individual_goals)
+),
+
 individual_bases as (
-    {{ with_running_total_on('individual_goals', 'day_before_start', 'total_before_start') }}
+    {{ running_totals_at('individual_goals', 'goal_series_totals') }}
 ),
 
 individual_totals as (
     select
         goals.target_id as goal_id,
         totals.credit_date,
-        totals.value_to_date - goals.total_before_start as value_to_date
+        totals.value_to_date - goals.running_total as value_to_date
     from individual_bases as goals
-    inner join {{ ref('int_user_running_totals') }} as totals
-        on {{ same_series('totals', 'goals') }}
+    inner join goal_series_totals as totals
+        on totals.series_id = goals.series_id
         and totals.credit_date between goals.start_date and least(goals.end_date, {{ as_of_date() }})
 ),
 

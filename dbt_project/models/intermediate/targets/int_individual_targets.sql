@@ -1,13 +1,14 @@
-{#- Every individual target (quota or goal) with the series its value is read from: its user, metric key,
-    and currency for revenue. -#}
+{#- Every individual target (quota or goal) with the series its value is read from (int_user_series). -#}
 select
-    target_kind,
-    target_id,
-    scope_id as user_id,
-    metric_type,
-    metric_field,
-    {{ series_currency('metric_type', 'currency') }} as currency,
-    start_date,
-    end_date
-from {{ ref('int_targets') }}
-where scope_type = 'individual'
+    targets.target_kind,
+    targets.target_id,
+    series.series_id,
+    targets.start_date,
+    targets.end_date
+from {{ ref('int_targets') }} as targets
+inner join {{ ref('int_user_series') }} as series
+    on series.user_id = targets.scope_id
+    and series.metric_type = targets.metric_type
+    and series.metric_field is not distinct from targets.metric_field
+    and series.currency is not distinct from {{ series_currency('targets.metric_type', 'targets.currency') }}
+where targets.scope_type = 'individual'

@@ -1,5 +1,5 @@
 {#- Every target's value as of D and over the week to D. Only days on or before D count, and only days
-    inside the target's range. An individual target's value is a difference of its user's running totals
+    inside the target's range. An individual target's value is a difference of its series' running totals
     (on min(D, end) and on the day before its start); a team's or the company's is a sum of its daily values
     (which hold nothing outside the range). -#}
 with
@@ -8,32 +8,48 @@ individual_targets as (
     select
         *,
         least({{ as_of_date() }}, end_date) as value_through,
-        least({{ as_of_date() }} - 7, end_date) as week_before_through,
-        cast(start_date - interval 1 day as date) as day_before_start
+        least({{ as_of_date() }} - 7, end_date) as week_before_through
     from {{ ref('int_individual_targets') }}
 ),
 
-before_start as (
-    {{ with_running_total_on('individual_targets', 'day_before_start', 'total_before_start') }}
+{#- The three running totals each individual target needs, looked up in one pass. -#}
+lookups as (
+    select target_kind, target_id, series_id, 'before_start' as point,
+        cast(start_date - interval 1 day as date) as lookup_day
+    from individual_targets
+    union all
+    select target_kind, target_id, series_id, 'as_of', value_through
+    from individual_targets
+    where value_through >= start_date
+    union all
+    select target_kind, target_id, series_id, 'week_before', week_before_through
+    from individual_targets
+    where week_before_through >= start_date
 ),
 
-through_as_of as (
-    {{ with_running_total_on('before_start', 'value_through', 'total_through_as_of') }}
+looked_up as (
+    {{ running_totals_at('lookups') }}
 ),
 
-through_week_before as (
-    {{ with_running_total_on('through_as_of', 'week_before_through', 'total_through_week_before') }}
+individual_totals as (
+    select
+        target_kind,
+        target_id,
+        any_value(running_total) filter (where point = 'before_start') as before_start,
+        any_value(running_total) filter (where point = 'as_of') as through_as_of,
+        any_value(running_total) filter (where point = 'week_before') as through_week_before
+    from looked_up
+    group by all
 ),
 
+{#- A range that has not started by the day is worth 0 on that day. -#}
 individual_values as (
     select
         target_kind,
         target_id,
-        case when value_through >= start_date then total_through_as_of - total_before_start else 0 end
-            as current_value,
-        case when week_before_through >= start_date then total_through_week_before - total_before_start else 0 end
-            as value_week_before
-    from through_week_before
+        coalesce(through_as_of - before_start, 0) as current_value,
+        coalesce(through_as_of - before_start, 0) - coalesce(through_week_before - before_start, 0) as week_delta
+    from individual_totals
 ),
 
 rollup_values as (
@@ -49,11 +65,9 @@ rollup_values as (
 ),
 
 values_as_of as (
-    select target_kind, target_id, current_value, current_value - value_week_before as week_delta
-    from individual_values
+    select * from individual_values
     union all
-    select target_kind, target_id, current_value, week_delta
-    from rollup_values
+    select * from rollup_values
 )
 
 select

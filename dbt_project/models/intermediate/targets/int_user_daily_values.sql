@@ -1,7 +1,7 @@
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dates() }}") }}
-{#- Each user's value earned per day in each of their series: the user's credits of a metric key, in the
-    currency an individual target of that key asks for (revenue only; counts and custom values carry no
-    currency). One row per user, metric key, currency and day, whatever the number of periods the day falls
+{#- Each user's value earned per day in each of their series (int_user_series): the user's credits of a
+    metric key, in the currency an individual target of that key asks for (revenue only; counts and custom values carry no
+    currency). One row per series and day, whatever the number of periods the day falls
     in: an individual target's value is a difference of this series' running totals (int_user_running_totals),
     so nothing here is repeated per month, quarter and year. Unweighted: weights only shape what a user
     passes up to teams. -#}
@@ -10,8 +10,7 @@
 with
 
 series as (
-    select distinct user_id, metric_type, metric_field, currency
-    from {{ ref('int_individual_targets') }}
+    select * from {{ ref('int_user_series') }}
 ),
 
 {#- Only days some target of the metric key covers: the rest can never be read, and have no FX rates. -#}
@@ -32,9 +31,7 @@ credits as (
 
 matched as (
     select
-        series.user_id,
-        series.metric_type,
-        series.metric_field,
+        series.series_id,
         series.currency as series_currency,
         credits.credit_date,
         credits.currency,
@@ -48,17 +45,14 @@ matched as (
 
 {#- Only amounts (revenue) carry a currency; counts and custom values skip the two rate joins. -#}
 converted as (
-    select user_id, metric_type, metric_field, series_currency, credit_date, credit_value
+    select series_id, credit_date, credit_value
     from matched
     where currency is null
 
     union all
 
     select
-        matched.user_id,
-        matched.metric_type,
-        matched.metric_field,
-        matched.series_currency,
+        matched.series_id,
         matched.credit_date,
         {{ convert_currency(
             'matched.credit_value', 'matched.currency', 'matched.series_currency',
@@ -69,10 +63,7 @@ converted as (
 )
 
 select
-    user_id,
-    metric_type,
-    metric_field,
-    series_currency as currency,
+    series_id,
     credit_date,
     {{ exact_sum("credit_value") }} as daily_value
 from converted

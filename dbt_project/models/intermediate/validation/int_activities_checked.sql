@@ -1,6 +1,5 @@
-{{ config(materialized='table') }}
-{#- A table, not a view: the ledger and the quarantine both read it, and at scale the checks (the duplicate-id
-    aggregate above all) cost more than writing their result once. -#}
+{#- A view: the checks are joins to small tables (the duplicate ids above all, int_activities_duplicate_ids),
+    cheaper to evaluate in each of the two readers (the ledger, the quarantine) than to write activities again. -#}
 with
 
 activities as (
@@ -8,7 +7,7 @@ activities as (
 ),
 
 duplicate_verdicts as (
-    {{ duplicate_id_verdicts(ref('stg_crm__activities'), 'activity_id', 'updated_at') }}
+    select * from {{ ref('int_activities_duplicate_ids') }}
 ),
 
 valid_users as (

@@ -1,6 +1,5 @@
-{{ config(materialized='table') }}
-{#- A table, not a view: the ledger and the quarantine both read it, and at scale the checks (the duplicate-id
-    aggregate above all) cost more than writing their result once. -#}
+{#- A view: the checks are joins to small tables (the duplicate ids above all, int_leads_duplicate_ids),
+    cheaper to evaluate in each of the two readers (the ledger, the quarantine) than to write leads again. -#}
 with
 
 leads as (
@@ -8,7 +7,7 @@ leads as (
 ),
 
 duplicate_verdicts as (
-    {{ duplicate_id_verdicts(ref('stg_crm__leads'), 'lead_id', 'updated_at') }}
+    select * from {{ ref('int_leads_duplicate_ids') }}
 ),
 
 valid_users as (
