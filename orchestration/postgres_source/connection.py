@@ -20,9 +20,11 @@ def one_line(error: BaseException, url: PostgresUrl) -> str:
 
 
 @contextmanager
-def snapshot_connection(url: PostgresUrl) -> Iterator[Any]:
-    """An ADBC connection inside one read-only REPEATABLE READ transaction: every table is read as of the
-    same moment, so a deal and its owner can never come from two different states of the CRM."""
+def source_connection(url: PostgresUrl) -> Iterator[Any]:
+    """An ADBC connection in autocommit mode; `begin_snapshot` starts the transaction every table is read in.
+
+    The two are apart so that what must be read before the snapshot (the server's deletion counters, see
+    `changes.py`) can be."""
     import adbc_driver_manager
     import adbc_driver_postgresql.dbapi as adbc
 
@@ -31,10 +33,6 @@ def snapshot_connection(url: PostgresUrl) -> Iterator[Any]:
     except adbc_driver_manager.Error as error:
         raise SourceError(f"source {url.display}: cannot connect: {one_line(error, url)}") from None
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("begin isolation level repeatable read read only")
-            cursor.execute("select set_config('TimeZone', 'UTC', true)")
-            cursor.fetchall()
         yield connection
         with connection.cursor() as cursor:
             cursor.execute("commit")
@@ -42,3 +40,21 @@ def snapshot_connection(url: PostgresUrl) -> Iterator[Any]:
         raise SourceError(f"source {url.display}: {one_line(error, url)}") from None
     finally:
         connection.close()
+
+
+def begin_snapshot(connection: Any) -> None:
+    """Begin one read-only REPEATABLE READ transaction: every table is read as of the same moment, so a
+    deal and its owner can never come from two different states of the CRM. (The snapshot is taken by the
+    transaction's first statement, the `set_config` here.)"""
+    with connection.cursor() as cursor:
+        cursor.execute("begin isolation level repeatable read read only")
+        cursor.execute("select set_config('TimeZone', 'UTC', true)")
+        cursor.fetchall()
+
+
+@contextmanager
+def snapshot_connection(url: PostgresUrl) -> Iterator[Any]:
+    """A connection already inside its snapshot."""
+    with source_connection(url) as connection:
+        begin_snapshot(connection)
+        yield connection
