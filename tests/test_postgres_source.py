@@ -195,6 +195,26 @@ def test_a_table_without_updated_at_is_pulled_again_exactly_when_a_row_changed(
     assert differing_rows(warehouse, full, _raw_tables()) == {}
 
 
+def test_a_view_is_fingerprinted_by_its_rows_and_every_table_is_pulled_whole_periodically(
+    changing_schema: str, tmp_path: Path
+) -> None:
+    schema = f'"{changing_schema}"'
+    # a view has no row versions to sum: its fingerprint hashes its rows
+    execute(f"alter table {schema}.quotas rename to quotas_data")
+    execute(f"create view {schema}.quotas as select * from {schema}.quotas_data")
+    warehouse = tmp_path / "w.duckdb"
+    _extract(warehouse, changing_schema, key_check_every=3)
+    assert _extract(warehouse, changing_schema, key_check_every=3)["quotas"] == "unchanged"
+    execute(f"update {schema}.quotas_data set weight = 2 where id = (select min(id) from {schema}.quotas_data)")
+    modes = _extract(warehouse, changing_schema, key_check_every=3)
+    assert modes["quotas"] == "full" and modes["teams"] == "unchanged"
+    # the third run since teams was last pulled pulls it again, changed or not
+    assert _extract(warehouse, changing_schema, key_check_every=3)["teams"] == "full"
+    full = tmp_path / "full.duckdb"
+    _extract(full, changing_schema)
+    assert differing_rows(warehouse, full, _raw_tables()) == {}
+
+
 def test_without_a_unique_key_every_copy_of_a_changed_id_is_pulled(changing_schema: str, tmp_path: Path) -> None:
     schema = f'"{changing_schema}"'
     # a source whose ids are not guaranteed unique, holding two rows of lead 7

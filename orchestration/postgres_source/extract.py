@@ -11,7 +11,8 @@
   in full: ids gone from the source are removed, ids `raw` lacks or holds a different number of times are
   pulled again.
 - Tables without `updated_at` (teams, users, memberships, splits, rates, the configuration) are pulled
-  whole when their fingerprint, computed on the server, differs from the last run's (`changes.py`).
+  whole when their fingerprint, computed on the server, differs from the last run's (`changes.py`), and
+  in any case every `key_check_every` runs.
 - A table is re-extracted whole on the first run, after a change of source or of its columns, and when
   asked (`full=True`).
 
@@ -34,7 +35,7 @@ from typing import Any
 import duckdb
 
 from orchestration.postgres_source.catalog import CATALOG_QUERY, UNIQUE_ID_QUERY, TablePlan, plan_tables
-from orchestration.postgres_source.changes import deletion_marks, fingerprint
+from orchestration.postgres_source.changes import TableMarks, fingerprint, read_marks
 from orchestration.postgres_source.connection import begin_snapshot, snapshot_connection, source_connection
 from orchestration.postgres_url import PostgresUrl
 from orchestration.source_contract import ALL_TABLES, TableContract
@@ -250,7 +251,7 @@ def _extract_table(
     state: _State | None,
     source_name: str,
     options: ExtractOptions,
-    deletion_mark: str | None,
+    marks: TableMarks | None,
 ) -> tuple[TableExtract, _State, str]:
     """Extract one table; return what it did, its new state and the relation holding this run's batch
     (the whole raw table when it was pulled whole, or left as it was)."""
@@ -268,16 +269,19 @@ def _extract_table(
     )
     runs_since_key_check = 0
     if not plan.is_incremental:
-        mark = fingerprint(source, plan)
-        if previous is not None and previous.change_mark == mark:
+        mark = fingerprint(source, plan, marks.kind if marks else "")
+        runs_since_key_check = previous.runs_since_key_check + 1 if previous else 0
+        if previous is not None and previous.change_mark == mark and runs_since_key_check < options.key_check_every:
             result = TableExtract(name, "unchanged")
+            result.rows_in_raw = _count(con, raw)
         else:
             _extract_full(con, source, plan)
             result = TableExtract(name, "full")
-            result.rows_pulled = _count(con, raw)
-        result.rows_in_raw = _count(con, raw) if result.mode == "unchanged" else result.rows_pulled
+            result.rows_pulled = result.rows_in_raw = _count(con, raw)
+            runs_since_key_check = 0
         result.seconds = time.monotonic() - started
-        return result, _State(source_name, plan.signature, None, 0, mark), raw
+        return result, _State(source_name, plan.signature, None, runs_since_key_check, mark), raw
+    deletion_mark = marks.deletions if marks else None
     if previous is None or previous.watermark is None:
         _extract_full(con, source, plan)
         batch, result = raw, TableExtract(name, "full")
@@ -300,7 +304,11 @@ def _extract_table(
     seen = [value for value in (row[0] if row else None, previous.watermark if previous else None) if value]
     watermark = max(seen) if seen else None
     result.seconds = time.monotonic() - started
-    return result, _State(source_name, plan.signature, watermark, runs_since_key_check, deletion_mark), batch
+    return (
+        result,
+        _State(source_name, plan.signature, watermark, runs_since_key_check, deletion_mark),
+        batch,
+    )
 
 
 def extract_into_raw(
@@ -318,7 +326,7 @@ def extract_into_raw(
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     source_name = url.display
     with source_connection(url) as source, connect(warehouse) as con:
-        marks = deletion_marks(source, url.schema, [table.name for table in tables])  # before the snapshot
+        marks = read_marks(source, url.schema, [table.name for table in tables])  # before the snapshot
         begin_snapshot(source)
         plans = _plans(source, url, tables)
         con.execute("begin transaction")
