@@ -36,7 +36,12 @@ import duckdb
 
 from orchestration.postgres_source.catalog import CATALOG_QUERY, UNIQUE_ID_QUERY, TablePlan, plan_tables
 from orchestration.postgres_source.changes import TableMarks, fingerprint, read_marks
-from orchestration.postgres_source.connection import begin_snapshot, snapshot_connection, source_connection
+from orchestration.postgres_source.connection import (
+    Parameters,
+    begin_snapshot,
+    snapshot_connection,
+    source_connection,
+)
 from orchestration.postgres_url import PostgresUrl
 from orchestration.source_contract import ALL_TABLES, TableContract
 from orchestration.source_loading import (
@@ -146,18 +151,30 @@ def _read_states(con: duckdb.DuckDBPyConnection) -> dict[str, _State]:
     }
 
 
+def _literal(value: str | int | datetime | None) -> str:
+    """A DuckDB literal. Statements here take no Python parameters: DuckDB imports pandas, numpy and
+    pyarrow to inspect the first one (0.3 s and more, see `connection.py`)."""
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        return f"cast({_literal(value.isoformat())} as timestamptz)"
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _write_state(con: duckdb.DuckDBPyConnection, table: str, state: _State) -> None:
+    values = (table, state.source, state.signature, state.watermark, state.runs_since_key_check)
     con.execute(
         f"""insert or replace into {STATE_TABLE}
             (table_name, source, signature, watermark, runs_since_key_check, extracted_at, change_mark)
-            values (?, ?, ?, ?, ?, now(), ?)""",
-        [table, state.source, state.signature, state.watermark, state.runs_since_key_check, state.change_mark],
+            values ({", ".join(_literal(value) for value in values)}, now(), {_literal(state.change_mark)})"""
     )
 
 
 def _raw_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     row = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?", [table]
+        f"select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = {_literal(table)}"
     ).fetchone()
     return bool(row and row[0])
 
@@ -168,7 +185,7 @@ def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
 
 
 def _stream_into(
-    con: duckdb.DuckDBPyConnection, source: Any, plan: TablePlan, where: str, params: tuple, statement: str
+    con: duckdb.DuckDBPyConnection, source: Any, plan: TablePlan, where: str, params: Parameters, statement: str
 ) -> None:
     """Run `statement` (which reads the contract select of the stream) while the server streams the rows."""
     with source.cursor() as cursor:
@@ -224,16 +241,16 @@ def _reconcile_ids(con: duckdb.DuckDBPyConnection, source: Any, plan: TablePlan)
     before = _count(con, raw)
     con.execute(f"delete from {raw} where id is not null and id not in (select id from _source_ids)")
     removed = before - _count(con, raw)
-    differing = con.execute(
-        f"""select _source_ids.id from _source_ids
+    con.execute(
+        f"""create or replace temp table _differing_ids as select _source_ids.id from _source_ids
             left join (select id, count(*) as n from {raw} where id is not null group by id) as here using (id)
             where here.n is distinct from _source_ids.n"""
-    ).fetchall()
-    if differing:
-        ids = [str(value) for (value,) in differing]
-        con.execute(f"delete from {raw} where id in (select unnest(?::varchar[]))", [ids])
+    )
+    if _count(con, "_differing_ids"):
+        con.execute(f"delete from {raw} where id in (select id from _differing_ids)")
+        ids = con.sql("select list(id) as ids from _differing_ids")  # bound as the server's $1
         statement = f"insert into {raw} by name {{select}}"
-        _stream_into(con, source, plan, "where id::text = any($1::text[])", (ids,), statement)
+        _stream_into(con, source, plan, "where id::text = any($1::text[])", ids, statement)
     return removed
 
 
@@ -341,7 +358,7 @@ def extract_into_raw(
                 plan = plans[contract.name]
                 if plan is None:
                     con.execute(build_load_sql(con, SourceTable(contract, None, {})))
-                    con.execute(f"delete from {STATE_TABLE} where table_name = ?", [contract.name])
+                    con.execute(f"delete from {STATE_TABLE} where table_name = {_literal(contract.name)}")
                     report.tables.append(TableExtract(contract.name, "absent"))
                     continue
                 result, state, batch = _extract_table(
