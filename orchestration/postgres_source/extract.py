@@ -163,20 +163,28 @@ def _literal(value: str | int | datetime | None) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _write_state(con: duckdb.DuckDBPyConnection, table: str, state: _State) -> None:
-    values = (table, state.source, state.signature, state.watermark, state.runs_since_key_check)
+def _write_states(con: duckdb.DuckDBPyConnection, states: dict[str, _State]) -> None:
+    if not states:
+        return
+    rows = ", ".join(
+        "("
+        + ", ".join(
+            _literal(value)
+            for value in (table, state.source, state.signature, state.watermark, state.runs_since_key_check)
+        )
+        + f", now(), {_literal(state.change_mark)})"
+        for table, state in states.items()
+    )
     con.execute(
         f"""insert or replace into {STATE_TABLE}
             (table_name, source, signature, watermark, runs_since_key_check, extracted_at, change_mark)
-            values ({", ".join(_literal(value) for value in values)}, now(), {_literal(state.change_mark)})"""
+            values {rows}"""
     )
 
 
-def _raw_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    row = con.execute(
-        f"select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = {_literal(table)}"
-    ).fetchone()
-    return bool(row and row[0])
+def _raw_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute("select table_name from duckdb_tables() where schema_name = 'raw'").fetchall()
+    return {str(name) for (name,) in rows}
 
 
 def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
@@ -269,6 +277,7 @@ def _extract_table(
     source_name: str,
     options: ExtractOptions,
     marks: TableMarks | None,
+    raw_exists: bool,
 ) -> tuple[TableExtract, _State, str]:
     """Extract one table; return what it did, its new state and the relation holding this run's batch
     (the whole raw table when it was pulled whole, or left as it was)."""
@@ -281,7 +290,7 @@ def _extract_table(
         and state is not None
         and state.source == source_name
         and state.signature == plan.signature
-        and _raw_exists(con, name)
+        and raw_exists
         else None
     )
     runs_since_key_check = 0
@@ -353,6 +362,8 @@ def extract_into_raw(
             # raw now comes from the database: a later load of files must reload every table
             con.execute("drop table if exists _ingest.source_fingerprints")
             states = _read_states(con)
+            raw_tables = _raw_tables(con)
+            new_states: dict[str, _State] = {}
             batches: dict[str, str] = {}
             for contract in tables:
                 plan = plans[contract.name]
@@ -361,14 +372,21 @@ def extract_into_raw(
                     con.execute(f"delete from {STATE_TABLE} where table_name = {_literal(contract.name)}")
                     report.tables.append(TableExtract(contract.name, "absent"))
                     continue
-                result, state, batch = _extract_table(
-                    con, source, plan, states.get(contract.name), source_name, options, marks.get(contract.name)
+                result, new_states[contract.name], batch = _extract_table(
+                    con,
+                    source,
+                    plan,
+                    states.get(contract.name),
+                    source_name,
+                    options,
+                    marks.get(contract.name),
+                    contract.name in raw_tables,
                 )
-                _write_state(con, contract.name, state)
                 batches[contract.name] = batch
                 report.tables.append(result)
                 if progress:
                     progress(result.line())
+            _write_states(con, new_states)
             forget_contract_results(con)
             if validate:
                 validate(con, batches)
