@@ -101,8 +101,16 @@ def test_changes_in_the_source_are_merged_and_equal_a_full_re_extract(changing_s
     execute(f"delete from {schema}.activities where id = '1'")
     execute(f"insert into {schema}.activities values ('new-a', '1016', 'call', now(), now())")
     execute(f"update {schema}.users set name = 'Renamed Rep' where id = '1016'")
-    modes = _extract(warehouse, changing_schema)
-    assert modes["deals"] == modes["leads"] == modes["activities"] == "incremental"
+    report = extract_into_raw(warehouse, PostgresUrl.parse(source_url(changing_schema)), ExtractOptions())
+    tables = {table.table: table for table in report.tables}
+    assert tables["deals"].mode == tables["leads"].mode == tables["activities"].mode == "incremental"
+    # the server counted deletions in leads and activities: their counts were compared, differed, and the
+    # ids were compared in full; deals lost no row, so neither was needed there
+    assert tables["leads"].key_check and tables["leads"].rows_deleted == 2
+    assert tables["activities"].key_check and tables["activities"].rows_deleted == 1
+    assert not tables["deals"].key_check
+    # a table without updated_at is pulled again when, and only when, its rows changed
+    assert tables["users"].mode == "full" and tables["teams"].mode == "unchanged"
     full = tmp_path / "full.duckdb"
     _extract(full, changing_schema)
     assert differing_rows(warehouse, full, _raw_tables()) == {}
@@ -149,6 +157,96 @@ def test_a_deletion_hidden_by_a_very_late_insert_is_found_by_the_periodic_key_co
     )
     leads = next(table for table in report.tables if table.table == "leads")
     assert leads.key_check and leads.rows_deleted == 1
+    full = tmp_path / "full.duckdb"
+    _extract(full, changing_schema)
+    assert differing_rows(warehouse, full, _raw_tables()) == {}
+
+
+def test_a_table_without_updated_at_is_pulled_again_exactly_when_a_row_changed(
+    changing_schema: str, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    _extract(warehouse, changing_schema)
+    modes = _extract(warehouse, changing_schema)
+    assert {name for name, mode in modes.items() if mode == "unchanged"} == {
+        "teams", "users", "team_memberships", "deal_splits", "fx_rates", "quota_periods", "quotas", "goals",
+        "goal_milestones",
+    }  # fmt: skip
+    schema = f'"{changing_schema}"'
+    # one value changed, the row count kept: only the fingerprint of the rows can tell
+    execute(
+        f"update {schema}.quotas set target_value = target_value + 1 where id = (select min(id) from {schema}.quotas)"
+    )
+    # two rates swapping days: the column holds the same values, the rows are not the same
+    execute(
+        f"""with two as (
+                select currency, rate_date, rate_to_usd, row_number() over (order by rate_date) as n
+                from {schema}.fx_rates where currency = 'EUR' order by rate_date limit 2)
+            update {schema}.fx_rates as f set rate_to_usd = other.rate_to_usd
+            from two as this join two as other on other.n = 3 - this.n
+            where f.currency = this.currency and f.rate_date = this.rate_date"""
+    )
+    execute(f"delete from {schema}.goal_milestones where id = (select min(id) from {schema}.goal_milestones)")
+    modes = _extract(warehouse, changing_schema)
+    assert modes["quotas"] == modes["fx_rates"] == modes["goal_milestones"] == "full"
+    assert modes["users"] == modes["deal_splits"] == "unchanged"
+    full = tmp_path / "full.duckdb"
+    _extract(full, changing_schema)
+    assert differing_rows(warehouse, full, _raw_tables()) == {}
+
+
+def test_a_view_is_fingerprinted_by_its_rows_and_every_table_is_pulled_whole_periodically(
+    changing_schema: str, tmp_path: Path
+) -> None:
+    schema = f'"{changing_schema}"'
+    # a view has no row versions to sum: its fingerprint hashes its rows
+    execute(f"alter table {schema}.quotas rename to quotas_data")
+    execute(f"create view {schema}.quotas as select * from {schema}.quotas_data")
+    warehouse = tmp_path / "w.duckdb"
+    _extract(warehouse, changing_schema, key_check_every=3)
+    assert _extract(warehouse, changing_schema, key_check_every=3)["quotas"] == "unchanged"
+    execute(f"update {schema}.quotas_data set weight = 2 where id = (select min(id) from {schema}.quotas_data)")
+    modes = _extract(warehouse, changing_schema, key_check_every=3)
+    assert modes["quotas"] == "full" and modes["teams"] == "unchanged"
+    # the third run since teams was last pulled pulls it again, changed or not
+    assert _extract(warehouse, changing_schema, key_check_every=3)["teams"] == "full"
+    full = tmp_path / "full.duckdb"
+    _extract(full, changing_schema)
+    assert differing_rows(warehouse, full, _raw_tables()) == {}
+
+
+def test_without_a_unique_key_every_copy_of_a_changed_id_is_pulled(changing_schema: str, tmp_path: Path) -> None:
+    schema = f'"{changing_schema}"'
+    # a source whose ids are not guaranteed unique, holding two rows of lead 7
+    execute(f"alter table {schema}.leads drop constraint leads_pkey")
+    execute(f"create index on {schema}.leads (id)")
+    execute(
+        f"insert into {schema}.leads select id, owner_id, 'copy', created_at, updated_at "
+        f"from {schema}.leads where id = '7'"
+    )
+    warehouse = tmp_path / "w.duckdb"
+    _extract(warehouse, changing_schema)
+    # one of the two copies changes: pulling the changed row alone would leave raw one copy short
+    execute(f"update {schema}.leads set status = 'changed', updated_at = now() where id = '7' and status = 'copy'")
+    assert _extract(warehouse, changing_schema)["leads"] == "incremental"
+    with connect(warehouse, read_only=True) as con:
+        statuses = con.execute("select status from raw.leads where id = '7' order by status").fetchall()
+    assert len(statuses) == 2 and ("changed",) in statuses
+    full = tmp_path / "full.duckdb"
+    _extract(full, changing_schema)
+    assert differing_rows(warehouse, full, _raw_tables()) == {}
+
+
+def test_a_warehouse_extracted_before_change_marks_existed_goes_on_incrementally(
+    changing_schema: str, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    _extract(warehouse, changing_schema)
+    with connect(warehouse) as con:
+        con.execute("alter table _ingest.extract_state drop column change_mark")
+    execute(f"delete from \"{changing_schema}\".activities where id = '2'")
+    modes = _extract(warehouse, changing_schema)
+    assert modes["activities"] == "incremental" and modes["users"] == "full"
     full = tmp_path / "full.duckdb"
     _extract(full, changing_schema)
     assert differing_rows(warehouse, full, _raw_tables()) == {}

@@ -36,6 +36,18 @@ where table_schema = $1 and table_name = any($2::text[])
 order by table_name, ordinal_position
 """
 
+# The tables whose `id` no two rows share: a primary key or unique index on `id` alone, valid and without
+# a predicate. (Rows without an id are always pulled whole, so a unique index's many nulls do not matter.)
+UNIQUE_ID_QUERY = """
+select t.relname::text
+from pg_index as i
+join pg_class as t on t.oid = i.indrelid
+join pg_namespace as n on n.oid = t.relnamespace
+join pg_attribute as a on a.attrelid = t.oid and a.attnum = i.indkey[0]
+where n.nspname = $1 and t.relname = any($2::text[]) and a.attname = 'id'
+  and i.indisunique and i.indisvalid and i.indnkeyatts = 1 and i.indpred is null and i.indexprs is null
+"""
+
 
 @dataclass(frozen=True)
 class PulledColumn:
@@ -51,6 +63,8 @@ class TablePlan:
     contract: TableContract
     qualified_name: str
     columns: tuple[PulledColumn, ...]
+    unique_id: bool = False
+    """The server guarantees no two rows share an id: a changed row is all there is of its id."""
 
     @property
     def select_list(self) -> str:
@@ -88,7 +102,10 @@ def _pull(column_name: str, pg_type: str, contract_type: ColumnType | None) -> P
 
 
 def plan_tables(
-    schema: str, contracts: tuple[TableContract, ...], catalog_rows: list[tuple[str, str, str]]
+    schema: str,
+    contracts: tuple[TableContract, ...],
+    catalog_rows: list[tuple[str, str, str]],
+    unique_id_tables: frozenset[str] = frozenset(),
 ) -> dict[str, TablePlan | None]:
     """Check every contract table against the catalog; None for an optional table the source lacks.
 
@@ -124,7 +141,10 @@ def plan_tables(
                 if name not in contract.column_names and is_plain_identifier(name)
             ]
         plans[contract.name] = TablePlan(
-            contract, f"{quote_identifier(schema)}.{quote_identifier(contract.name)}", tuple(pulled)
+            contract,
+            f"{quote_identifier(schema)}.{quote_identifier(contract.name)}",
+            tuple(pulled),
+            unique_id=contract.name in unique_id_tables,
         )
     return plans
 

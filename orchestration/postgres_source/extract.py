@@ -5,12 +5,14 @@
   overlap catches transactions that committed late with an earlier timestamp; `>=` keeps ties), deletes
   those ids from `raw` and inserts what it pulled. Pulling by id, not by row, brings every duplicate of a
   changed id along, so duplicates resolve exactly as in a full extract.
-- Deleted rows cannot be seen by a watermark. After merging, the row counts of source and `raw` are
-  compared; when they differ, and in any case every `key_check_every` runs, the ids (with their number of
-  copies) are compared in full: ids gone from the source are removed, ids `raw` lacks or holds a different
-  number of times are pulled again.
-- Small tables without `updated_at` (teams, users, memberships, splits, rates, the configuration) are pulled
-  whole every run.
+- Deleted rows cannot be seen by a watermark. When the server's deletion counter for the table moved since
+  the last run (`changes.py`), the row counts of source and `raw` are compared after merging; when they
+  differ, and in any case every `key_check_every` runs, the ids (with their number of copies) are compared
+  in full: ids gone from the source are removed, ids `raw` lacks or holds a different number of times are
+  pulled again.
+- Tables without `updated_at` (teams, users, memberships, splits, rates, the configuration) are pulled
+  whole when their fingerprint, computed on the server, differs from the last run's (`changes.py`), and
+  in any case every `key_check_every` runs.
 - A table is re-extracted whole on the first run, after a change of source or of its columns, and when
   asked (`full=True`).
 
@@ -32,8 +34,14 @@ from typing import Any
 
 import duckdb
 
-from orchestration.postgres_source.catalog import CATALOG_QUERY, TablePlan, plan_tables
-from orchestration.postgres_source.connection import snapshot_connection
+from orchestration.postgres_source.catalog import CATALOG_QUERY, UNIQUE_ID_QUERY, TablePlan, plan_tables
+from orchestration.postgres_source.changes import TableMarks, fingerprint, read_marks
+from orchestration.postgres_source.connection import (
+    Parameters,
+    begin_snapshot,
+    snapshot_connection,
+    source_connection,
+)
 from orchestration.postgres_url import PostgresUrl
 from orchestration.source_contract import ALL_TABLES, TableContract
 from orchestration.source_loading import (
@@ -73,7 +81,7 @@ class TableExtract:
     """What one table's extraction did."""
 
     table: str
-    mode: str  # full | incremental | absent
+    mode: str  # full | incremental | unchanged | absent
     rows_pulled: int = 0
     rows_deleted: int = 0
     rows_in_raw: int = 0
@@ -107,6 +115,8 @@ class _State:
     signature: str
     watermark: datetime | None
     runs_since_key_check: int
+    change_mark: str | None = None
+    """A table pulled by watermark: its deletion mark; one pulled whole: its fingerprint (`changes.py`)."""
 
 
 def check_postgres_source(url: PostgresUrl, tables: tuple[TableContract, ...] = ALL_TABLES) -> None:
@@ -116,10 +126,13 @@ def check_postgres_source(url: PostgresUrl, tables: tuple[TableContract, ...] = 
 
 
 def _plans(source: Any, url: PostgresUrl, tables: tuple[TableContract, ...]) -> dict[str, TablePlan | None]:
+    names = [table.name for table in tables]
     with source.cursor() as cursor:
-        cursor.execute(CATALOG_QUERY, (url.schema, [table.name for table in tables]))
+        cursor.execute(CATALOG_QUERY, (url.schema, names))
         rows = cursor.fetchall()
-    return plan_tables(url.schema, tables, [(str(a), str(b), str(c)) for a, b, c in rows])
+        cursor.execute(UNIQUE_ID_QUERY, (url.schema, names))
+        unique = frozenset(str(name) for (name,) in cursor.fetchall())
+    return plan_tables(url.schema, tables, [(str(a), str(b), str(c)) for a, b, c in rows], unique)
 
 
 def _read_states(con: duckdb.DuckDBPyConnection) -> dict[str, _State]:
@@ -128,22 +141,50 @@ def _read_states(con: duckdb.DuckDBPyConnection) -> dict[str, _State]:
             table_name varchar primary key, source varchar, signature varchar, watermark timestamptz,
             runs_since_key_check integer, extracted_at timestamptz)"""
     )
-    rows = con.execute(f"select table_name, source, signature, watermark, runs_since_key_check from {STATE_TABLE}")
-    return {str(name): _State(str(src), str(sig), wm, int(runs or 0)) for name, src, sig, wm, runs in rows.fetchall()}
+    con.execute(f"alter table {STATE_TABLE} add column if not exists change_mark varchar")
+    rows = con.execute(
+        f"select table_name, source, signature, watermark, runs_since_key_check, change_mark from {STATE_TABLE}"
+    ).fetchall()
+    return {
+        str(name): _State(str(src), str(sig), wm, int(runs or 0), None if mark is None else str(mark))
+        for name, src, sig, wm, runs, mark in rows
+    }
 
 
-def _write_state(con: duckdb.DuckDBPyConnection, table: str, state: _State) -> None:
+def _literal(value: str | int | datetime | None) -> str:
+    """A DuckDB literal. Statements here take no Python parameters: DuckDB imports pandas, numpy and
+    pyarrow to inspect the first one (0.3 s and more, see `connection.py`)."""
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, datetime):
+        return f"cast({_literal(value.isoformat())} as timestamptz)"
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _write_states(con: duckdb.DuckDBPyConnection, states: dict[str, _State]) -> None:
+    if not states:
+        return
+    rows = ", ".join(
+        "("
+        + ", ".join(
+            _literal(value)
+            for value in (table, state.source, state.signature, state.watermark, state.runs_since_key_check)
+        )
+        + f", now(), {_literal(state.change_mark)})"
+        for table, state in states.items()
+    )
     con.execute(
-        f"insert or replace into {STATE_TABLE} values (?, ?, ?, ?, ?, now())",
-        [table, state.source, state.signature, state.watermark, state.runs_since_key_check],
+        f"""insert or replace into {STATE_TABLE}
+            (table_name, source, signature, watermark, runs_since_key_check, extracted_at, change_mark)
+            values {rows}"""
     )
 
 
-def _raw_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    row = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?", [table]
-    ).fetchone()
-    return bool(row and row[0])
+def _raw_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute("select table_name from duckdb_tables() where schema_name = 'raw'").fetchall()
+    return {str(name) for (name,) in rows}
 
 
 def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
@@ -152,7 +193,7 @@ def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
 
 
 def _stream_into(
-    con: duckdb.DuckDBPyConnection, source: Any, plan: TablePlan, where: str, params: tuple, statement: str
+    con: duckdb.DuckDBPyConnection, source: Any, plan: TablePlan, where: str, params: Parameters, statement: str
 ) -> None:
     """Run `statement` (which reads the contract select of the stream) while the server streams the rows."""
     with source.cursor() as cursor:
@@ -174,12 +215,18 @@ def _extract_changes(con: duckdb.DuckDBPyConnection, source: Any, plan: TablePla
     """Pull every version of the ids changed since `since` into a batch table and merge it into raw."""
     name = plan.contract.name
     raw, batch = f"raw.{quote_identifier(name)}", quote_identifier(f"_batch_{name}")
-    # Two branches rather than `id is null or id in (...)`: with the `or`, PostgreSQL re-scans the subquery
-    # for every row instead of hashing it once.
-    where = (
-        f"where id in (select id from {plan.qualified_name} where updated_at >= $1::timestamptz or updated_at is null) "
-        f"union all select {plan.select_list} from {plan.qualified_name} where id is null"
-    )
+    changed = "(updated_at >= $1::timestamptz or updated_at is null)"
+    if plan.unique_id:
+        # each changed row is the only row of its id: read the rows themselves, through the updated_at index
+        where = f"where {changed} and id is not null"
+    else:
+        # `id = any(array(...))`: the changed ids are collected first (through the index on updated_at), then
+        # looked up in sorted order through the index on id; `id in (select ...)` lets the planner choose a
+        # nested loop of random lookups or a scan of the whole table, several times slower for 1% of rows.
+        where = f"where id = any(array(select id from {plan.qualified_name} where {changed}))"
+    # Rows without an id are a branch of their own (with `id is null or ...` no index could be used); all of
+    # them are pulled, as all of them are deleted from raw.
+    where += f" union all select {plan.select_list} from {plan.qualified_name} where id is null"
     _stream_into(con, source, plan, where, (since.isoformat(),), f"create or replace temp table {batch} as {{select}}")
     con.execute(f"delete from {raw} where id is null or id in (select id from {batch} where id is not null)")
     con.execute(f"insert into {raw} by name select * from {batch}")
@@ -202,16 +249,16 @@ def _reconcile_ids(con: duckdb.DuckDBPyConnection, source: Any, plan: TablePlan)
     before = _count(con, raw)
     con.execute(f"delete from {raw} where id is not null and id not in (select id from _source_ids)")
     removed = before - _count(con, raw)
-    differing = con.execute(
-        f"""select _source_ids.id from _source_ids
+    con.execute(
+        f"""create or replace temp table _differing_ids as select _source_ids.id from _source_ids
             left join (select id, count(*) as n from {raw} where id is not null group by id) as here using (id)
             where here.n is distinct from _source_ids.n"""
-    ).fetchall()
-    if differing:
-        ids = [str(value) for (value,) in differing]
-        con.execute(f"delete from {raw} where id in (select unnest(?::varchar[]))", [ids])
+    )
+    if _count(con, "_differing_ids"):
+        con.execute(f"delete from {raw} where id in (select id from _differing_ids)")
+        ids = con.sql("select list(id) as ids from _differing_ids")  # bound as the server's $1
         statement = f"insert into {raw} by name {{select}}"
-        _stream_into(con, source, plan, "where id::text = any($1::text[])", (ids,), statement)
+        _stream_into(con, source, plan, "where id::text = any($1::text[])", ids, statement)
     return removed
 
 
@@ -229,45 +276,65 @@ def _extract_table(
     state: _State | None,
     source_name: str,
     options: ExtractOptions,
+    marks: TableMarks | None,
+    raw_exists: bool,
 ) -> tuple[TableExtract, _State, str]:
-    """Extract one table; return what it did, its new state and the relation holding this run's batch."""
+    """Extract one table; return what it did, its new state and the relation holding this run's batch
+    (the whole raw table when it was pulled whole, or left as it was)."""
     name = plan.contract.name
     raw = f"raw.{quote_identifier(name)}"
     started = time.monotonic()
-    incremental = (
-        not options.full
-        and plan.is_incremental
+    previous = (
+        state
+        if not options.full
         and state is not None
         and state.source == source_name
         and state.signature == plan.signature
-        and state.watermark is not None
-        and _raw_exists(con, name)
+        and raw_exists
+        else None
     )
-    if not incremental:
+    runs_since_key_check = 0
+    if not plan.is_incremental:
+        mark = fingerprint(source, plan, marks.kind if marks else "")
+        runs_since_key_check = previous.runs_since_key_check + 1 if previous else 0
+        if previous is not None and previous.change_mark == mark and runs_since_key_check < options.key_check_every:
+            result = TableExtract(name, "unchanged")
+            result.rows_in_raw = _count(con, raw)
+        else:
+            _extract_full(con, source, plan)
+            result = TableExtract(name, "full")
+            result.rows_pulled = result.rows_in_raw = _count(con, raw)
+            runs_since_key_check = 0
+        result.seconds = time.monotonic() - started
+        return result, _State(source_name, plan.signature, None, runs_since_key_check, mark), raw
+    deletion_mark = marks.deletions if marks else None
+    if previous is None or previous.watermark is None:
         _extract_full(con, source, plan)
         batch, result = raw, TableExtract(name, "full")
-        runs_since_key_check = 0
     else:
-        assert state is not None and state.watermark is not None
-        since = state.watermark - timedelta(minutes=options.overlap_minutes)
+        since = previous.watermark - timedelta(minutes=options.overlap_minutes)
         batch = _extract_changes(con, source, plan, since)
         result = TableExtract(name, "incremental")
-        runs_since_key_check = state.runs_since_key_check + 1
-        if runs_since_key_check >= options.key_check_every or _source_count(source, plan) != _count(con, raw):
+        runs_since_key_check = previous.runs_since_key_check + 1
+        # rows can only have gone when the server counted deletions since the last run (or keeps no count)
+        maybe_deleted = deletion_mark is None or deletion_mark != previous.change_mark
+        if runs_since_key_check >= options.key_check_every or (
+            maybe_deleted and _source_count(source, plan) != _count(con, raw)
+        ):
             result.key_check = True
             result.rows_deleted = _reconcile_ids(con, source, plan)
             runs_since_key_check = 0
     result.rows_pulled = _count(con, batch)
     result.rows_in_raw = result.rows_pulled if batch == raw else _count(con, raw)
-    watermark = None
-    if plan.is_incremental:
-        row = con.execute(f"select max(updated_at) from {batch}").fetchone()
-        candidates = [
-            value for value in (row[0] if row else None, state.watermark if incremental and state else None) if value
-        ]
-        watermark = max(candidates) if candidates else None
+    row = con.execute(f"select max(updated_at) from {batch}").fetchone()
+    seen = [value for value in (row[0] if row else None, previous.watermark if previous else None) if value]
+    watermark = max(seen) if seen else None
     result.seconds = time.monotonic() - started
-    return result, _State(source_name, plan.signature, watermark, runs_since_key_check), batch
+    return (
+        result,
+        _State(source_name, plan.signature, watermark, runs_since_key_check, deletion_mark),
+        batch,
+    )
 
 
 def extract_into_raw(
@@ -284,7 +351,9 @@ def extract_into_raw(
     report = ExtractReport()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     source_name = url.display
-    with snapshot_connection(url) as source, connect(warehouse) as con:
+    with source_connection(url) as source, connect(warehouse) as con:
+        marks = read_marks(source, url.schema, [table.name for table in tables])  # before the snapshot
+        begin_snapshot(source)
         plans = _plans(source, url, tables)
         con.execute("begin transaction")
         try:
@@ -293,22 +362,31 @@ def extract_into_raw(
             # raw now comes from the database: a later load of files must reload every table
             con.execute("drop table if exists _ingest.source_fingerprints")
             states = _read_states(con)
+            raw_tables = _raw_tables(con)
+            new_states: dict[str, _State] = {}
             batches: dict[str, str] = {}
             for contract in tables:
                 plan = plans[contract.name]
                 if plan is None:
                     con.execute(build_load_sql(con, SourceTable(contract, None, {})))
-                    con.execute(f"delete from {STATE_TABLE} where table_name = ?", [contract.name])
+                    con.execute(f"delete from {STATE_TABLE} where table_name = {_literal(contract.name)}")
                     report.tables.append(TableExtract(contract.name, "absent"))
                     continue
-                result, state, batch = _extract_table(
-                    con, source, plan, states.get(contract.name), source_name, options
+                result, new_states[contract.name], batch = _extract_table(
+                    con,
+                    source,
+                    plan,
+                    states.get(contract.name),
+                    source_name,
+                    options,
+                    marks.get(contract.name),
+                    contract.name in raw_tables,
                 )
-                _write_state(con, contract.name, state)
                 batches[contract.name] = batch
                 report.tables.append(result)
                 if progress:
                     progress(result.line())
+            _write_states(con, new_states)
             forget_contract_results(con)
             if validate:
                 validate(con, batches)

@@ -3,7 +3,8 @@ tests and benchmarks that need a CRM database.
 
 Columns get the contract's types (ids text, timestamps timestamptz); rows go in with binary COPY through
 ADBC, one Arrow batch at a time, so a CRM of any size copies in bounded memory. Like the application's own
-tables, each gets an index on `id` and on `updated_at`, which the incremental extract relies on.
+tables, each gets a primary key on `id` (a plain index when the file's ids are not unique, as a messy
+export's may not be) and an index on `updated_at`, which the incremental extract relies on.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from orchestration.sql_identifiers import quote_identifier
 from orchestration.warehouse import connect
 
 BATCH_ROWS = 500_000
-INDEXED_COLUMNS = ("id", "updated_at")
 
 
 def copy_source_into_postgres(source_dir: Path, url: PostgresUrl) -> dict[str, int]:
@@ -42,9 +42,17 @@ def copy_source_into_postgres(source_dir: Path, url: PostgresUrl) -> dict[str, i
                         contract.name, reader, mode="create", db_schema_name=url.schema
                     )
                     # the indexes a CRM application's tables have, which the incremental extract relies on
-                    for column in INDEXED_COLUMNS:
-                        if column in contract.column_names:
-                            cursor.execute(f"create index on {qualified} ({quote_identifier(column)})")
+                    if "id" in contract.column_names:
+                        cursor.execute(f"select count(distinct id) = count(*) from {qualified}")
+                        row = cursor.fetchone()
+                        unique = bool(row and row[0])
+                        cursor.execute(
+                            f"alter table {qualified} add primary key (id)"
+                            if unique
+                            else f"create index on {qualified} (id)"
+                        )
+                    if "updated_at" in contract.column_names:
+                        cursor.execute(f"create index on {qualified} (updated_at)")
                     cursor.execute(f"analyze {qualified}")
             pg.commit()
     return counts
