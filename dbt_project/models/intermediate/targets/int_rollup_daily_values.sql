@@ -30,7 +30,40 @@ user_weights as (
     where scope_type = 'individual'
 ),
 
-direct_team_daily as (
+{#- A user's contribution in a context is their credit times their own target's weight there (1 without
+    one). Most weigh 1, so credits are first summed per team and day once, for every context of the metric
+    key at once; the users whose target weighs otherwise then add their credit times (weight - 1) in the
+    contexts where that weight applies. The same sum as weighting each credit, regrouped: it keeps the
+    per-context rows to the teams' days instead of every user's. -#}
+team_daily as (
+    select
+        team_id,
+        credit_date,
+        metric_type,
+        metric_field,
+        currency,
+        {{ exact_sum("credit_value") }} as credit_value
+    from member_credits
+    group by all
+),
+
+unit_weighted as (
+    select
+        context_days.context_id,
+        context_days.metric_type,
+        context_days.metric_field,
+        team_daily.team_id,
+        team_daily.credit_date,
+        team_daily.currency,
+        team_daily.credit_value
+    from team_daily
+    inner join {{ ref('int_context_days') }} as context_days
+        on context_days.metric_type = team_daily.metric_type
+        and context_days.metric_field is not distinct from team_daily.metric_field
+        and context_days.credit_date = team_daily.credit_date
+),
+
+weight_corrections as (
     select
         context_days.context_id,
         context_days.metric_type,
@@ -38,15 +71,26 @@ direct_team_daily as (
         member_credits.team_id,
         member_credits.credit_date,
         member_credits.currency,
-        {{ exact_sum("member_credits.credit_value * coalesce(user_weights.weight, 1.0)") }} as credit_value
+        {{ exact_sum("member_credits.credit_value * (user_weights.weight - 1)") }} as credit_value
     from member_credits
+    inner join user_weights
+        on user_weights.user_id = member_credits.user_id
+        and user_weights.metric_type = member_credits.metric_type
+        and user_weights.metric_field is not distinct from member_credits.metric_field
+        and user_weights.weight <> 1
     inner join {{ ref('int_context_days') }} as context_days
-        on context_days.metric_type = member_credits.metric_type
-        and context_days.metric_field is not distinct from member_credits.metric_field
+        on {{ same_context('context_days', 'user_weights') }}
         and context_days.credit_date = member_credits.credit_date
-    left join user_weights
-        on {{ same_context('user_weights', 'context_days') }}
-        and user_weights.user_id = member_credits.user_id
+    group by all
+),
+
+direct_team_daily as (
+    select context_id, metric_type, metric_field, team_id, credit_date, currency, sum(credit_value) as credit_value
+    from (
+        select * from unit_weighted
+        union all
+        select * from weight_corrections
+    )
     group by all
 ),
 
