@@ -121,3 +121,43 @@ def test_a_load_without_contracts_forgets_the_previous_loads_contract_results(tm
     with connect(warehouse, read_only=True) as con:
         left = con.execute("select count(*) from duckdb_tables() where table_name = 'contract_results'").fetchone()
     assert left == (0,)
+
+
+def _raw_kinds(warehouse: Path) -> dict[str, str]:
+    with connect(warehouse, read_only=True) as con:
+        return dict(
+            con.execute(
+                "select table_name, table_type from information_schema.tables where table_schema = 'raw'"
+            ).fetchall()
+        )
+
+
+def _as_parquet(source: Path, table: str) -> None:
+    csv = source / f"{table}.csv"
+    duckdb.sql(
+        f"copy (select * from read_csv('{csv}', header = true)) "
+        f"to '{source / (table + '.parquet')}' (format parquet)"
+    )
+    csv.unlink()
+
+
+def test_a_parquet_table_is_read_in_place_and_a_csv_one_copied_and_either_may_replace_the_other(
+    tmp_path: Path,
+) -> None:
+    warehouse, source = tmp_path / "w.duckdb", _good_source(tmp_path / "crm")
+    load_source_into_raw(warehouse, source)
+    csv_rows = _raw_rows(warehouse, "deals")
+    assert _raw_kinds(warehouse)["deals"] == "BASE TABLE"
+
+    _as_parquet(source, "deals")
+    load_source_into_raw(warehouse, source)
+    assert _raw_kinds(warehouse)["deals"] == "VIEW"
+    assert _raw_kinds(warehouse)["users"] == "BASE TABLE", "the CSV tables beside it are still copied"
+    assert _raw_rows(warehouse, "deals") == csv_rows, "the same rows, types and malformed notes either way"
+
+    (source / "deals.parquet").unlink()
+    _good_source(tmp_path / "again")
+    (tmp_path / "again" / "deals.csv").rename(source / "deals.csv")
+    load_source_into_raw(warehouse, source)
+    assert _raw_kinds(warehouse)["deals"] == "BASE TABLE"
+    assert _raw_rows(warehouse, "deals") == csv_rows
