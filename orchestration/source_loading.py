@@ -76,10 +76,6 @@ class SourceTable:
         return self.path is not None and self.path.suffix == ".csv"
 
     @property
-    def is_parquet(self) -> bool:
-        return self.relation is None and self.path is not None and self.path.suffix == ".parquet"
-
-    @property
     def is_absent(self) -> bool:
         return self.path is None and self.relation is None
 
@@ -229,27 +225,8 @@ def build_contract_select(con: duckdb.DuckDBPyConnection, table: SourceTable) ->
 
 
 def build_load_sql(con: duckdb.DuckDBPyConnection, table: SourceTable) -> str:
-    """`create ... raw.<table> as select ...` for one source table.
-
-    A Parquet file becomes a view: it is already columnar storage DuckDB reads in place, column by column,
-    so copying it would only write every row again (at 100M activities, most of a full build's load). A CSV
-    file is parsed once into a table, since every read of a view would parse it again.
-    """
-    kind = "view" if table.is_parquet else "table"
-    relation = f"raw.{quote_identifier(table.contract.name)}"
-    return f"create or replace {kind} {relation} as {build_contract_select(con, table)}"
-
-
-def drop_raw_relation(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Drop raw.<name>, a table or a view (DuckDB refuses to replace one kind by the other)."""
-    # the name as SQL text, not a bound parameter: a Python parameter makes DuckDB import pandas and pyarrow
-    row = con.execute(
-        "select table_type from information_schema.tables "
-        f"where table_schema = 'raw' and table_name = {_sql_string(name)}"
-    ).fetchone()
-    if row is not None:
-        kind = "view" if row[0] == "VIEW" else "table"
-        con.execute(f"drop {kind} raw.{quote_identifier(name)}")
+    """`create or replace table raw.<table> as select ...` for one source table."""
+    return f"create or replace table raw.{quote_identifier(table.contract.name)} as {build_contract_select(con, table)}"
 
 
 def load_source_into_raw(
@@ -284,7 +261,6 @@ def load_source_into_raw(
             for name, _, sql in statements:
                 unchanged = previous.get(name) == fingerprints[name]
                 if not unchanged:
-                    drop_raw_relation(con, name)
                     con.execute(sql)
                 row = con.execute(f"select count(*) from raw.{quote_identifier(name)}").fetchone()
                 counts[name] = int(row[0]) if row else 0

@@ -49,7 +49,6 @@ from orchestration.source_loading import (
     SourceTable,
     build_contract_select,
     build_load_sql,
-    drop_raw_relation,
     forget_contract_results,
 )
 from orchestration.sql_identifiers import quote_identifier
@@ -209,8 +208,7 @@ def _stream_into(
 
 def _extract_full(con: duckdb.DuckDBPyConnection, source: Any, plan: TablePlan) -> None:
     raw = f"raw.{quote_identifier(plan.contract.name)}"
-    drop_raw_relation(con, plan.contract.name)  # a view, when the warehouse last read Parquet files
-    _stream_into(con, source, plan, "", (), f"create table {raw} as {{select}}")
+    _stream_into(con, source, plan, "", (), f"create or replace table {raw} as {{select}}")
 
 
 def _extract_changes(con: duckdb.DuckDBPyConnection, source: Any, plan: TablePlan, since: datetime) -> str:
