@@ -58,7 +58,10 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
     build while the others wait. Each worker gets its own copy, so a test that writes (dbt's unit tests
     open the warehouse for writing) never meets another worker's reader.
     """
-    shared_root = tmp_path_factory.getbasetemp().parent
+    basetemp = tmp_path_factory.getbasetemp()
+    # under xdist each worker's basetemp sits in the session's directory; without it, basetemp's parent
+    # holds every session's directory, and a build from an older session must not be reused
+    shared_root = basetemp.parent if os.environ.get("PYTEST_XDIST_WORKER") else basetemp
     shared = shared_root / f"shared_{name}"
     with FileLock(str(shared_root / f"shared_{name}.lock")):
         if not (shared / ".complete").exists():

@@ -129,3 +129,24 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date(full_build: Path, tin
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
     assert _recomputed_dates(warehouse) == set()
     assert _rows(warehouse) == _rows(full_build)
+
+
+def test_relations_of_retired_models_are_dropped_and_the_results_stay_the_same(
+    full_build: Path, tiny_source: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / full_build.name  # the same file name: dbt's views name the catalog by it
+    shutil.copy(full_build, warehouse)
+    with connect(warehouse) as con:
+        # what a warehouse built before the running-sum design still holds
+        con.execute("create table intermediate.int_target_daily_values as select 1 as stale")
+        con.execute("create table intermediate.int_individual_target_daily_values as select 1 as stale")
+        con.execute("create view intermediate.int_target_cumulative_values as select 1 as stale")
+    reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
+    with connect(warehouse, read_only=True) as con:
+        left = con.execute(
+            "select table_name from information_schema.tables where table_schema = 'intermediate' "
+            "and table_name in ('int_target_daily_values', 'int_individual_target_daily_values', "
+            "'int_target_cumulative_values')"
+        ).fetchall()
+    assert left == []
+    assert _rows(warehouse) == _rows(full_build)
