@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -358,6 +359,9 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # Dagster warns, on every start, that a parameter it passes to its own sensors is in beta: nothing a
+    # person running `quotas` can act on
+    warnings.filterwarnings("ignore", message=r"Parameter `owners` of initializer `SensorDefinition")
     args = build_parser().parse_args(argv)
     from orchestration.pipeline_runner import PipelineFailure
     from orchestration.report.queries import ReportError

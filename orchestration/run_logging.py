@@ -13,6 +13,11 @@ from datetime import datetime
 
 import dagster as dg
 
+# Dagster's note when a step leaves optional outputs out. The ingest's `contract` checks are optional: they
+# are reported only for batches that were validated (see defs/ingest/assets.py), so on a file source, or for
+# an unchanged table, the note says nothing a person running `quotas run` can act on. The UI still shows it.
+_OPTIONAL_OUTPUTS_NOTE = "did not yield or return expected outputs"
+
 
 class _AssetMessagesHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
@@ -20,7 +25,7 @@ class _AssetMessagesHandler(logging.Handler):
         if meta.get("dagster_event") is not None:
             return
         message = meta.get("orig_message") or record.getMessage()
-        if record.levelno < logging.INFO:
+        if record.levelno < logging.INFO or _OPTIONAL_OUTPUTS_NOTE in message:
             return
         stamp = datetime.now().strftime("%H:%M:%S")
         print(f"  {stamp}  {message}", file=sys.stderr, flush=True)
