@@ -17,6 +17,8 @@ from datetime import date
 from orchestration.settings import CompanySettings
 
 SETTING_PREFIX = "DBT_QUOTAS_"
+# What built the warehouse's tables (`project.code_version`); unset (dbt by hand), no table is reused.
+CODE_VERSION_VARIABLE = SETTING_PREFIX + "CODE_VERSION"
 
 
 def dbt_vars(as_of: date, settings: CompanySettings) -> dict[str, str]:

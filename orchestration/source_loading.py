@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.raw_versions import record_raw_versions
 from orchestration.source_contract import ALL_TABLES, Column, ColumnType, TableContract
 from orchestration.sql_identifiers import quote_identifier
 
@@ -273,6 +274,7 @@ def load_source_into_raw(
             if validate:
                 validate(con, {name: f"raw.{quote_identifier(name)}" for name in reloaded})
             store_fingerprints(con, {**previous, **fingerprints})
+            record_raw_versions(con, fingerprints)
             # raw now holds files: a PostgreSQL extract must start afresh next time, not merge onto this
             con.execute("drop table if exists _ingest.extract_state")
             con.execute("commit")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import yaml
 
-from orchestration.defs.transform.project import DBT_PROJECT_DIR
+from orchestration.defs.transform.project import DBT_PROJECT_DIR, ensure_manifest
 from tests.support.warehouse import run_dbt
 
 
@@ -62,3 +63,33 @@ def test_every_column_of_every_mart_is_described(tiny_warehouse: Path) -> None:
         ).fetchall()
     undescribed = sorted(f"{table}.{column}" for table, column in columns if column not in described.get(table, ()))
     assert undescribed == []
+
+
+def _reads_run_date(manifest: dict, unique_id: str) -> bool:
+    """Whether a node reads the as-of date or the snapshot window, through any macro or any model above it."""
+    date_macros = {"macro.quotas.as_of_date", "macro.quotas.snapshot_window_start", "macro.quotas.snapshot_window_end"}
+    nodes, macros = manifest["nodes"], manifest["macros"]
+    pending, seen = [unique_id], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        if current in date_macros:
+            return True
+        entry = nodes.get(current) or macros.get(current) or {}
+        pending += entry.get("depends_on", {}).get("macros", []) + entry.get("depends_on", {}).get("nodes", [])
+    return False
+
+
+def test_no_reusable_table_reads_the_run_date_even_through_a_macro() -> None:
+    manifest = json.loads(ensure_manifest().read_text())
+    reusable = [
+        unique_id
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "reusable_table"
+    ]
+    assert len(reusable) >= 10
+    assert [unique_id for unique_id in reusable if _reads_run_date(manifest, unique_id)] == []
+    # the check itself sees a date read through a macro: the marts read it
+    assert _reads_run_date(manifest, "model.quotas.quota_progress")

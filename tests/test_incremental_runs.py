@@ -3,11 +3,13 @@
 The daily-value models are incremental on credit dates (int_ledger_changed_dates). Here a warehouse built
 on the tiny CRM without one day's events is brought up to date with the full CRM, then through an FX rate
 change and back; after each run every mart and every daily-value table equals, row for row, a warehouse
-built from scratch on the same source.
+built from scratch on the same source. The ledger tables that depend on the raw tables alone
+(`reusable_table`) are reused when none of their inputs changed, and rebuilt when one did.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.defs.transform.project import ensure_manifest
 from orchestration.warehouse import connect
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
 from tests.support.warehouse import build_warehouse, reload_source, write_snapshots
@@ -128,6 +131,87 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date(full_build: Path, tin
     shutil.copy(full_build, warehouse)
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
     assert _recomputed_dates(warehouse) == set()
+    assert _rows(warehouse) == _rows(full_build)
+
+
+def _reusable_tables() -> set[str]:
+    manifest = json.loads(ensure_manifest().read_text())
+    return {
+        f"{node['schema']}.{node['alias']}"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "reusable_table"
+    }
+
+
+def _reused_tables(warehouse: Path) -> set[str]:
+    """The tables the last dbt invocation on `warehouse` reused (its run_results.json says REUSED)."""
+    results = json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())
+    manifest = json.loads(ensure_manifest().read_text())
+    return {
+        f"{manifest['nodes'][result['unique_id']]['schema']}.{manifest['nodes'][result['unique_id']]['alias']}"
+        for result in results["results"]
+        if result.get("adapter_response", {}).get("_message") == "REUSED"
+    }
+
+
+def _confirmed_fingerprints(warehouse: Path) -> dict[str, bool]:
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute("select model, confirmed from _dbt_state.table_fingerprints").fetchall()
+    return {model.rsplit(".", 1)[-1]: confirmed for model, confirmed in rows}
+
+
+def test_a_run_over_an_unchanged_source_reuses_every_reusable_table_and_rebuilds_the_rest(
+    full_build: Path, tiny_source: Path, tmp_path: Path
+) -> None:
+    reusable = _reusable_tables()
+    assert {"intermediate.int_credits_daily", "intermediate.int_deals_checked"} <= reusable
+    warehouse = tmp_path / full_build.name
+    shutil.copy(full_build, warehouse)
+    assert set(_confirmed_fingerprints(warehouse).values()) == {True}
+    reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
+    assert _reused_tables(warehouse) == reusable
+    assert _rows(warehouse) == _rows(full_build)
+    # the reused rows passed their tests when they were built: the checks are not run on them again
+    results = json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())["results"]
+    (check,) = [r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_credits_daily_")]
+    assert check["status"] == "pass" and "where false" in check["compiled_code"]
+
+
+def test_a_changed_source_table_rebuilds_the_reusable_tables_that_read_it(
+    full_build: Path, tiny_source: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / full_build.name
+    shutil.copy(full_build, warehouse)
+    # a source in another directory is a new source: every table is loaded and every reusable table built
+    source = _copy_source(tiny_source, tmp_path / "crm")
+    reload_source(warehouse, source, TINY_AS_OF, TINY_TIMEZONE)
+    assert _reused_tables(warehouse) == set()
+    # then one rate changes in its file
+    changed = _with_changed_rate(source, tmp_path / "crm_changed_rate")
+    shutil.copy(changed / "fx_rates.csv", source / "fx_rates.csv")
+    reload_source(warehouse, source, TINY_AS_OF, TINY_TIMEZONE)
+    rebuilt = _reusable_tables() - _reused_tables(warehouse)
+    assert "intermediate.int_fx_rates_daily" in rebuilt  # reads fx_rates
+    assert "intermediate.int_activities_duplicate_ids" not in rebuilt  # does not
+    assert set(_confirmed_fingerprints(warehouse).values()) == {True}
+
+
+def test_a_table_whose_build_was_not_confirmed_or_dbt_without_the_code_version_rebuilds(
+    full_build: Path, tiny_source: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / full_build.name
+    shutil.copy(full_build, warehouse)
+    with connect(warehouse) as con:
+        # what a build whose tests failed leaves: its fingerprint recorded, never confirmed
+        con.execute(
+            "update _dbt_state.table_fingerprints set confirmed = false where model = 'model.quotas.int_credits_daily'"
+        )
+    reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
+    assert _reusable_tables() - _reused_tables(warehouse) == {"intermediate.int_credits_daily"}
+    assert _confirmed_fingerprints(warehouse)["int_credits_daily"] is True
+
+    reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE, reuse_tables=False)
+    assert _reused_tables(warehouse) == set()
     assert _rows(warehouse) == _rows(full_build)
 
 

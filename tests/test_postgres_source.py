@@ -84,6 +84,11 @@ def _extract(warehouse: Path, schema: str, **options) -> dict[str, str]:
     return {table.table: table.mode for table in report.tables}
 
 
+def _raw_versions(warehouse: Path) -> dict[str, str]:
+    with connect(warehouse, read_only=True) as con:
+        return dict(con.execute("select table_name, version from _ingest.raw_versions").fetchall())
+
+
 def _raw_tables() -> list[str]:
     return [f"raw.{table.name}" for table in ALL_TABLES]
 
@@ -167,7 +172,9 @@ def test_a_table_without_updated_at_is_pulled_again_exactly_when_a_row_changed(
 ) -> None:
     warehouse = tmp_path / "w.duckdb"
     _extract(warehouse, changing_schema)
+    first_versions = _raw_versions(warehouse)
     modes = _extract(warehouse, changing_schema)
+    second_versions = _raw_versions(warehouse)
     assert {name for name, mode in modes.items() if mode == "unchanged"} == {
         "teams", "users", "team_memberships", "deal_splits", "fx_rates", "quota_periods", "quotas", "goals",
         "goal_milestones",
@@ -190,6 +197,15 @@ def test_a_table_without_updated_at_is_pulled_again_exactly_when_a_row_changed(
     modes = _extract(warehouse, changing_schema)
     assert modes["quotas"] == modes["fx_rates"] == modes["goal_milestones"] == "full"
     assert modes["users"] == modes["deal_splits"] == "unchanged"
+    # what dbt's reusable tables go by: an untouched table keeps its version, a pulled one gets a new one
+    assert {name for name, mode in modes.items() if mode == "unchanged"} <= {
+        name for name, version in second_versions.items() if version == first_versions[name]
+    }
+    third_versions = _raw_versions(warehouse)
+    assert {name for name in third_versions if third_versions[name] != second_versions[name]} >= {
+        "quotas", "fx_rates", "goal_milestones",
+    }  # fmt: skip
+    assert third_versions["users"] == second_versions["users"] == first_versions["users"]
     full = tmp_path / "full.duckdb"
     _extract(full, changing_schema)
     assert differing_rows(warehouse, full, _raw_tables()) == {}

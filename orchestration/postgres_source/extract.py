@@ -43,6 +43,7 @@ from orchestration.postgres_source.connection import (
     source_connection,
 )
 from orchestration.postgres_url import PostgresUrl
+from orchestration.raw_versions import new_raw_version, record_raw_versions, stored_raw_versions
 from orchestration.source_contract import ALL_TABLES, TableContract
 from orchestration.source_loading import (
     SourceError,
@@ -337,6 +338,22 @@ def _extract_table(
     )
 
 
+def _raw_versions(report: ExtractReport, previous: dict[str, str]) -> dict[str, str]:
+    """Each extracted table's version: kept when the extract left its rows as they were, new otherwise."""
+    versions = {}
+    for extract in report.tables:
+        untouched = extract.mode == "unchanged" or (
+            extract.mode == "incremental" and extract.rows_pulled == 0 and extract.rows_deleted == 0
+        )
+        if extract.mode == "absent":
+            versions[extract.table] = "absent"
+        elif untouched and extract.table in previous:
+            versions[extract.table] = previous[extract.table]
+        else:
+            versions[extract.table] = new_raw_version()
+    return versions
+
+
 def extract_into_raw(
     warehouse: Path,
     url: PostgresUrl,
@@ -387,6 +404,7 @@ def extract_into_raw(
                 if progress:
                     progress(result.line())
             _write_states(con, new_states)
+            record_raw_versions(con, _raw_versions(report, stored_raw_versions(con)))
             forget_contract_results(con)
             if validate:
                 validate(con, batches)

@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from orchestration.defs.transform.project import DBT_PROJECT_DIR, dbt_executable
+from orchestration.defs.transform.project import DBT_PROJECT_DIR, dbt_executable, project_digest
 from orchestration.serving.paths import ServingPaths, publish_version, staging_directory
 from orchestration.settings import CompanySettings
 from orchestration.warehouse import connect
@@ -43,16 +43,6 @@ class DocsResult:
     published: bool
 
 
-def _project_digest() -> str:
-    digest = hashlib.sha256()
-    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
-    for folder in ("models", "macros", "seeds", "tests"):
-        files += sorted(path for path in (DBT_PROJECT_DIR / folder).rglob("*") if path.is_file())
-    for path in files:
-        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 def _columns_digest(warehouse: Path) -> str:
     """The models' columns, whatever the file is called: every warehouse of one shape shares its docs site
     (bookkeeping schemas such as `_ingest` are left out, they do not appear in the docs)."""
@@ -69,7 +59,7 @@ def docs_vars(company: CompanySettings) -> str:
 
 
 def docs_key(warehouse: Path, company: CompanySettings) -> str:
-    parts = [_project_digest(), _columns_digest(warehouse), docs_vars(company)]
+    parts = [project_digest(), _columns_digest(warehouse), docs_vars(company)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
 
 

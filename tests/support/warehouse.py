@@ -16,8 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from orchestration.dbt_invocation import dbt_snapshot_args, dbt_vars
-from orchestration.defs.transform.project import DBT_PROJECT_DIR, dbt_executable
+from orchestration.dbt_invocation import CODE_VERSION_VARIABLE, dbt_snapshot_args, dbt_vars
+from orchestration.defs.transform.project import DBT_PROJECT_DIR, code_version, dbt_executable
 from orchestration.mart_queries import MARTS
 from orchestration.settings import CompanySettings
 from orchestration.source_loading import load_source_into_raw
@@ -28,9 +28,15 @@ class DbtFailed(AssertionError):
     pass
 
 
-def run_dbt(warehouse: Path, args: list[str], target_dir: Path) -> str:
-    """Run one dbt command on `warehouse`; return its output, or fail the test with dbt's own output."""
+def run_dbt(warehouse: Path, args: list[str], target_dir: Path, reuse_tables: bool = True) -> str:
+    """Run one dbt command on `warehouse`; return its output, or fail the test with dbt's own output.
+
+    As in a pipeline run, dbt is told the code version, so unchanged reusable tables are reused; without
+    it (`reuse_tables=False`, like dbt by hand) every table is rebuilt."""
     environment = {**os.environ, "QUOTAS_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1"}
+    environment.pop(CODE_VERSION_VARIABLE, None)
+    if reuse_tables:
+        environment[CODE_VERSION_VARIABLE] = code_version()
     completed = subprocess.run(
         [
             dbt_executable(),
@@ -80,7 +86,9 @@ def write_snapshots(
     run_dbt(warehouse, [*args, "--select", "tag:snapshot_history"], warehouse.parent / "dbt_target")
 
 
-def reload_source(warehouse: Path, source_dir: Path, as_of: date, timezone: str = "UTC") -> None:
+def reload_source(
+    warehouse: Path, source_dir: Path, as_of: date, timezone: str = "UTC", reuse_tables: bool = True
+) -> None:
     """Load a changed source and rebuild every model but the snapshot history (as a daily run would)."""
     settings = CompanySettings(timezone=timezone)
     load_source_into_raw(warehouse, source_dir)
@@ -96,6 +104,7 @@ def reload_source(warehouse: Path, source_dir: Path, as_of: date, timezone: str 
             "tag:snapshot_history",
         ],
         warehouse.parent / "dbt_target",
+        reuse_tables,
     )
 
 

@@ -1,3 +1,4 @@
+{{ config(materialized='reusable_table') }}
 {#- Who hears about what: a user about their own quotas and goals; a team's manager (the user most of the
     team's members report to) about the team's; the executives (active users without a team) about the
     company's. Only users with an email address. -#}

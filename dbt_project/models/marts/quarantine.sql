@@ -1,3 +1,4 @@
+{{ config(materialized='reusable_table') }}
 {#- Every input row set aside, with the table it came from, its id and the first check it failed.
     Nothing is dropped silently: a row is either here or counted. -#}
 {%- set checked = [

@@ -1,3 +1,4 @@
+{{ config(materialized='reusable_table') }}
 select
     period_id as id,
     period_name as name,

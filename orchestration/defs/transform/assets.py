@@ -18,8 +18,8 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.dbt_invocation import dbt_pipeline_build_args, dbt_settings_environment
-from orchestration.defs.transform.project import DBT_PROJECT_DIR, ensure_manifest, quota_dbt_project
+from orchestration.dbt_invocation import CODE_VERSION_VARIABLE, dbt_pipeline_build_args, dbt_settings_environment
+from orchestration.defs.transform.project import DBT_PROJECT_DIR, code_version, ensure_manifest, quota_dbt_project
 from orchestration.defs.transform.snapshot_handoff import (
     SnapshotHandoff,
     run_includes_snapshots,
@@ -40,6 +40,7 @@ def point_dbt_at_warehouse(pipeline: PipelineSettings) -> None:
 def set_dbt_settings(as_of: date, pipeline: PipelineSettings, snapshot_window: tuple[date, date] | None) -> None:
     """The run's settings, for the dbt process this step starts (it inherits this environment)."""
     os.environ.update(dbt_settings_environment(as_of, pipeline.company, snapshot_window))
+    os.environ[CODE_VERSION_VARIABLE] = code_version()
 
 
 def dbt_target_path(pipeline: PipelineSettings, definition: str) -> Path:

@@ -6,10 +6,13 @@ missing or older than any file of the project, so a fresh clone works and a warm
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -33,6 +36,28 @@ def _newest_project_file_time() -> float:
     for name in ("dbt_project.yml", "profiles.yml"):
         newest = max(newest, (DBT_PROJECT_DIR / name).stat().st_mtime)
     return newest
+
+
+def project_digest() -> str:
+    """A hash of every file of the dbt project: equal digests, equal SQL."""
+    digest = hashlib.sha256()
+    files = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
+    for folder in ("models", "macros", "seeds", "tests"):
+        files += sorted(path for path in (DBT_PROJECT_DIR / folder).rglob("*") if path.is_file())
+    for path in files:
+        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@cache
+def code_version() -> str:
+    """What the warehouse's tables were computed by: the project's files and the versions of dbt and DuckDB.
+
+    dbt reuses a `reusable_table` only when this is what built it (macros/reusable_table.sql): a changed
+    macro, model or engine rebuilds every table.
+    """
+    packages = "|".join(f"{name}={metadata.version(name)}" for name in ("dbt-core", "dbt-duckdb", "duckdb"))
+    return hashlib.sha256(f"{project_digest()}|{packages}".encode()).hexdigest()[:32]
 
 
 def ensure_manifest() -> Path:

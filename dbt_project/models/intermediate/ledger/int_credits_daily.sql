@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 {#- The ledger summed per user, day and metric key (and currency for revenue). Every period, rollup and
     snapshot is computed from this table, never from the event rows: it is what keeps the marts cheap
     at 100M activities.

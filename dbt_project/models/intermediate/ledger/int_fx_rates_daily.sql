@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 {#- The USD rate in force on every day that any quota period or goal covers, for every currency with rates plus USD
     and the reporting currency: the latest valid rate on or before the day. USD and the reporting currency
     default to 1.0 when the source has no rate for them. Conversions become plain equality joins. -#}

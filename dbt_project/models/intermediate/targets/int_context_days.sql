@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 {#- Every day of every context. Joining daily credits to this on (metric key, day) is an equality join,
     which stays cheap where a date-range join against periods would not. -#}
 select

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 {#- The target that speaks for each scope (a user, a team, the company) in each context: it gives the
     scope's target value, currency and weight. When a scope has several in one context, the lowest id
     speaks for it. -#}

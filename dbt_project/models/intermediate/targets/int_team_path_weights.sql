@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 {#- In each context, the factor by which a team's weighted value is multiplied on its way up to each
     ancestor team and to the company: the product of the weights of the teams it passes through (itself
     included, the receiving team excluded). A team without its own target in the context has weight 1. -#}

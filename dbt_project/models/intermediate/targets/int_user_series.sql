@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 {#- Every series an individual target reads: a user, a metric key, and the target's currency for revenue
     (null for the other metrics, whose values carry no currency), numbered. The number makes the running
     totals' partitions and lookups integer-keyed. It depends on the targets alone, and a change of targets

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 {#- The activities ids that occur more than once, with the verdict for their copies: one aggregate over every id,
     written once (a handful of rows), so that int_activities_checked can stay a view: the ledger and the
     quarantine each read the activities once, and no copy of them all is ever written. -#}

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 {#- A table, not a view: the ledger and the quarantine both read it, and at scale the checks (the duplicate-id
     aggregate above all) cost more than writing their result once. -#}
 {#- Deals with their first failing contract check. A won deal needs a close date, an amount, and (in a

@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='reusable_table') }}
 {#- The company calendar by UTC hour: for every hour that any deal, lead or activity falls in, the local
     date at the hour's start and the instant the next local day starts. A UTC hour holds at most one local
     midnight (a day is longer than an hour), so an instant's local date is one equality join on its hour
