@@ -175,6 +175,9 @@ def test_a_run_over_an_unchanged_source_reuses_every_reusable_table_and_rebuilds
     results = json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())["results"]
     (check,) = [r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_credits_daily_")]
     assert check["status"] == "pass" and "where false" in check["compiled_code"]
+    # nor on the daily values of the dates this run did not recompute (here: every date)
+    (daily_check,) = [r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_user_daily_")]
+    assert daily_check["status"] == "pass" and "int_ledger_changed_dates" in daily_check["compiled_code"]
 
 
 def test_a_changed_source_table_rebuilds_the_reusable_tables_that_read_it(
