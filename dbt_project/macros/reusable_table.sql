@@ -20,26 +20,48 @@
     {{- return(api.Relation.create(database=target.database, schema='_dbt_state', identifier='table_fingerprints')) -}}
 {%- endmacro %}
 
-{% macro _raw_versions() -%}
-    {%- set relation = adapter.get_relation(database=target.database, schema='_ingest', identifier='raw_versions') -%}
-    {%- set versions = {} -%}
-    {%- if relation is not none -%}
-        {%- for row in run_query('select table_name, version from ' ~ relation) -%}
-            {%- do versions.update({row[0]: row[1]}) -%}
-        {%- endfor -%}
+{#- At the start of every invocation (on-run-start, one thread): the table the fingerprints are kept in. -#}
+{% macro create_reuse_state() -%}
+    {%- if execute -%}
+        {%- set relation = _reuse_state_relation() -%}
+        {%- do run_query('create schema if not exists ' ~ relation.include(identifier=false)) -%}
+        {%- do run_query('create table if not exists ' ~ relation
+                         ~ ' (model varchar primary key, fingerprint varchar, confirmed boolean not null)') -%}
+        {%- do adapter.commit() -%}
     {%- endif -%}
-    {{- return(versions) -}}
+{%- endmacro %}
+
+{#- The raw tables' versions and the model's confirmed fingerprint, read in one query. -#}
+{% macro _reuse_state(unique_id) -%}
+    {%- set raw = adapter.get_relation(database=target.database, schema='_ingest', identifier='raw_versions') -%}
+    {%- set versions = {} -%}
+    {%- set query -%}
+        select 'fingerprint' as kind, fingerprint as name, null as version
+        from {{ _reuse_state_relation() }} where model = '{{ unique_id }}' and confirmed
+        {%- if raw is not none %}
+        union all
+        select 'raw', table_name, version from {{ raw }}
+        {%- endif %}
+    {%- endset -%}
+    {%- set state = {'versions': versions, 'confirmed': none} -%}
+    {%- for row in run_query(query) -%}
+        {%- if row[0] == 'fingerprint' -%}
+            {%- do state.update({'confirmed': row[1]}) -%}
+        {%- else -%}
+            {%- do versions.update({row[1]: row[2]}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(state) -}}
 {%- endmacro %}
 
 {#- The fingerprint of a reusable model's inputs; none when it cannot be known (then it is rebuilt). -#}
-{% macro reuse_fingerprint(unique_id) -%}
+{% macro reuse_fingerprint(unique_id, versions) -%}
     {%- set code_version = env_var('DBT_QUOTAS_CODE_VERSION', '') -%}
     {%- if not execute or code_version == '' -%}
         {{- return(none) -}}
     {%- endif -%}
     {%- set date_settings = ['macro.quotas.as_of_date', 'macro.quotas.snapshot_window_start',
                              'macro.quotas.snapshot_window_end'] -%}
-    {%- set versions = _raw_versions() -%}
     {%- set parts = ['code=' ~ code_version, 'timezone=' ~ company_timezone(), 'currency=' ~ reporting_currency()] -%}
     {%- set seen = {} -%}
     {%- set queue = [unique_id] -%}
@@ -73,35 +95,22 @@
     {{- return(local_md5(parts | sort | join('|'))) -}}
 {%- endmacro %}
 
-{#- The fingerprint a model was last built with, if that build was confirmed (else none). -#}
-{% macro confirmed_fingerprint(unique_id) -%}
-    {%- set relation = _reuse_state_relation() -%}
-    {%- if adapter.get_relation(database=relation.database, schema=relation.schema,
-                                identifier=relation.identifier) is none -%}
-        {{- return(none) -}}
-    {%- endif -%}
-    {%- set rows = run_query("select fingerprint from " ~ relation ~ " where model = '" ~ unique_id
-                             ~ "' and confirmed") -%}
-    {{- return(rows[0][0] if rows | length > 0 else none) -}}
-{%- endmacro %}
-
 {% macro _write_fingerprint(unique_id, fingerprint) -%}
-    {%- set relation = _reuse_state_relation() -%}
-    {%- do run_query('create schema if not exists ' ~ relation.include(identifier=false)) -%}
-    {%- do run_query('create table if not exists ' ~ relation
-                     ~ ' (model varchar primary key, fingerprint varchar, confirmed boolean not null)') -%}
-    {%- do run_query("delete from " ~ relation ~ " where model = '" ~ unique_id ~ "'") -%}
-    {%- if fingerprint is not none -%}
-        {%- do run_query("insert into " ~ relation ~ " values ('" ~ unique_id ~ "', '" ~ fingerprint ~ "', false)") -%}
+    {%- if fingerprint is none -%}
+        {%- do run_query("delete from " ~ _reuse_state_relation() ~ " where model = '" ~ unique_id ~ "'") -%}
+    {%- else -%}
+        {%- do run_query("insert or replace into " ~ _reuse_state_relation() ~ " values ('" ~ unique_id ~ "', '"
+                         ~ fingerprint ~ "', false)") -%}
     {%- endif -%}
     {%- do adapter.commit() -%}
 {%- endmacro %}
 
 {% materialization reusable_table, adapter='duckdb' %}
     {%- set existing = load_cached_relation(this) -%}
-    {%- set fingerprint = reuse_fingerprint(model.unique_id) -%}
+    {%- set state = _reuse_state(model.unique_id) -%}
+    {%- set fingerprint = reuse_fingerprint(model.unique_id, state.versions) -%}
     {%- if fingerprint is not none and existing is not none and existing.is_table and not should_full_refresh()
-          and confirmed_fingerprint(model.unique_id) == fingerprint -%}
+          and state.confirmed == fingerprint -%}
         {#- dbt's log line and run_results.json say REUSED instead of OK -#}
         {%- do store_raw_result(name='main', message='REUSED', code='REUSED', rows_affected=0) -%}
         {{ return({'relations': [this.incorporate(type='table')]}) }}
@@ -129,10 +138,9 @@
               and result.node.unique_id not in failed -%}
             {%- do passed.append("'" ~ result.node.unique_id ~ "'") -%}
         {%- endfor -%}
-        {%- set relation = _reuse_state_relation() -%}
-        {%- if passed and adapter.get_relation(database=relation.database, schema=relation.schema,
-                                              identifier=relation.identifier) is not none -%}
-            {%- do run_query('update ' ~ relation ~ ' set confirmed = true where model in (' ~ passed | join(', ') ~ ')') -%}
+        {%- if passed -%}
+            {%- do run_query('update ' ~ _reuse_state_relation() ~ ' set confirmed = true where model in ('
+                             ~ passed | join(', ') ~ ')') -%}
             {%- do adapter.commit() -%}
         {%- endif -%}
     {%- endif -%}
@@ -147,8 +155,9 @@
     {%- for node in graph.nodes.values()
           if node.resource_type == 'model' and node.config.materialized == 'reusable_table'
           and node.alias == tested.identifier and node.schema == tested.schema -%}
-        {%- set fingerprint = reuse_fingerprint(node.unique_id) -%}
-        {{- return(fingerprint is not none and confirmed_fingerprint(node.unique_id) == fingerprint) -}}
+        {%- set state = _reuse_state(node.unique_id) -%}
+        {%- set fingerprint = reuse_fingerprint(node.unique_id, state.versions) -%}
+        {{- return(fingerprint is not none and state.confirmed == fingerprint) -}}
     {%- endfor -%}
     {{- return(false) -}}
 {%- endmacro %}

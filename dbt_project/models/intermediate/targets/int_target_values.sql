@@ -1,7 +1,9 @@
+{{ config(materialized='table') }}
 {#- Every target's value as of D and over the week to D. Only days on or before D count, and only days
     inside the target's range. An individual target's value is a difference of its series' running totals
     (on min(D, end) and on the day before its start); a team's or the company's is a sum of its daily values
-    (which hold nothing outside the range). -#}
+    (which hold nothing outside the range). A table: quota_progress and goals both read it, and each read of
+    a view would sort every running total again (at M about 3 s per read). -#}
 with
 
 individual_targets as (
