@@ -23,18 +23,20 @@ deal_credits as (
     group by all
 ),
 
+{#- A lead's or an activity's metric field and currency are always null (int_credits), so three keys make
+    the group: fewer and narrower keys for 110M events (at M 26 s -> 20 s, the same rows). -#}
 counted_credits as (
     select
         user_id,
         credit_date,
         metric_type,
-        metric_field,
-        currency,
+        cast(null as varchar) as metric_field,
+        cast(null as varchar) as currency,
         cast(count(*) as decimal(38, 9)) as credit_value,
         count(*) as credit_count
     from {{ ref('int_credits') }}
     where source_table in ('leads', 'activities')
-    group by all
+    group by user_id, credit_date, metric_type
 )
 
 select * from deal_credits

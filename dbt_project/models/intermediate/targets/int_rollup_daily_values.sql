@@ -94,7 +94,10 @@ direct_team_daily as (
     group by all
 ),
 
-passed_up as (
+{#- Not materialized: read twice below (counts, and amounts to convert), DuckDB would otherwise write its
+    rows (at M 33M) to a temporary result and read them back twice; computing it twice is cheaper
+    (the model at M 45 s -> 24 s, the same rows). -#}
+passed_up as not materialized (
     select
         direct_team_daily.context_id,
         direct_team_daily.metric_type,
