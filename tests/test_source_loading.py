@@ -121,3 +121,17 @@ def test_a_load_without_contracts_forgets_the_previous_loads_contract_results(tm
     with connect(warehouse, read_only=True) as con:
         left = con.execute("select count(*) from duckdb_tables() where table_name = 'contract_results'").fetchone()
     assert left == (0,)
+
+
+def test_integer_ids_in_parquet_load_as_the_same_text_as_ids_written_as_text(tmp_path: Path) -> None:
+    source = _good_source(tmp_path / "crm")
+    day = "timestamptz '2025-03-01 10:00:00+00'"
+    rows = ", ".join(f"({id_}, 'u1', 'call', {day}, {day})" for id_ in (1, -42, 9007199254740993))
+    duckdb.sql(
+        f"copy (select * from (values {rows}) as t (id, owner_id, type, occurred_at, updated_at)) "
+        f"to '{source / 'activities.parquet'}' (format parquet)"
+    )
+    (source / "activities.csv").unlink()
+    warehouse = tmp_path / "w.duckdb"
+    load_source_into_raw(warehouse, source)
+    assert sorted(row[0] for row in _raw_rows(warehouse, "activities")) == ["-42", "1", "9007199254740993"]
