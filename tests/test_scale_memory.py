@@ -21,7 +21,7 @@ from orchestration.sample_crm.generate import generate_sample_crm
 from orchestration.warehouse import connect
 from tests.conftest import QUOTAS
 
-# S peaks at about 2.4 GiB; M, with ten times the rows, at 5.4 GiB under the 6 GiB target.
+# S peaks at 1.7-2.4 GiB; M, with ten times the rows, at 5.2-5.4 GiB, under the 6 GiB target.
 MEMORY_BUDGET_AT_S_GIB = 3.5
 AS_OF = date(2025, 11, 14)
 TIMEZONE = "America/New_York"
