@@ -30,6 +30,7 @@ def stored_raw_versions(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def record_raw_versions(con: duckdb.DuckDBPyConnection, versions: dict[str, str]) -> None:
     """Set these tables' versions (inside the caller's transaction, with the rows they describe)."""
     _ensure_table(con)
+    # literals, not parameters: a parameter makes DuckDB import pandas and pyarrow (the extract avoids them)
     for name, version in sorted(versions.items()):
         escaped_name, escaped_version = name.replace("'", "''"), version.replace("'", "''")
         con.execute(f"insert or replace into {RAW_VERSIONS} values ('{escaped_name}', '{escaped_version}')")

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from orchestration.defs.transform.project import DBT_PROJECT_DIR, ensure_manifest
-from tests.support.warehouse import run_dbt
+from tests.support.warehouse import reusable_models, run_dbt
 
 
 def _unit_tests_in_yaml() -> set[str]:
@@ -84,11 +84,7 @@ def _reads_run_date(manifest: dict, unique_id: str) -> bool:
 
 def test_no_reusable_table_reads_the_run_date_even_through_a_macro() -> None:
     manifest = json.loads(ensure_manifest().read_text())
-    reusable = [
-        unique_id
-        for unique_id, node in manifest["nodes"].items()
-        if node["resource_type"] == "model" and node["config"]["materialized"] == "reusable_table"
-    ]
+    reusable = list(reusable_models())
     assert len(reusable) >= 10
     assert [unique_id for unique_id in reusable if _reads_run_date(manifest, unique_id)] == []
     # the check itself sees a date read through a macro: the marts read it

@@ -20,7 +20,7 @@ import pytest
 from orchestration.defs.transform.project import ensure_manifest
 from orchestration.warehouse import connect
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
-from tests.support.warehouse import build_warehouse, reload_source, write_snapshots
+from tests.support.warehouse import build_warehouse, reload_source, reusable_models, write_snapshots
 
 MISSING_DAY = "2025-11-12"  # UTC date prefix of the events left out of the first source
 EVENT_COLUMNS = {"activities": "occurred_at", "leads": "created_at", "deals": "closed_at"}
@@ -135,12 +135,7 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date(full_build: Path, tin
 
 
 def _reusable_tables() -> set[str]:
-    manifest = json.loads(ensure_manifest().read_text())
-    return {
-        f"{node['schema']}.{node['alias']}"
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and node["config"]["materialized"] == "reusable_table"
-    }
+    return {f"{node['schema']}.{node['alias']}" for node in reusable_models().values()}
 
 
 def _reused_tables(warehouse: Path) -> set[str]:

@@ -36,7 +36,7 @@
     {%- set raw = adapter.get_relation(database=target.database, schema='_ingest', identifier='raw_versions') -%}
     {%- set versions = {} -%}
     {%- set query -%}
-        select 'fingerprint' as kind, fingerprint as name, null as version
+        select 'confirmed fingerprint' as kind, fingerprint as key, null as value
         from {{ _reuse_state_relation() }} where model = '{{ unique_id }}' and confirmed
         {%- if raw is not none %}
         union all
@@ -45,7 +45,7 @@
     {%- endset -%}
     {%- set state = {'versions': versions, 'confirmed': none} -%}
     {%- for row in run_query(query) -%}
-        {%- if row[0] == 'fingerprint' -%}
+        {%- if row[0] == 'confirmed fingerprint' -%}
             {%- do state.update({'confirmed': row[1]}) -%}
         {%- else -%}
             {%- do versions.update({row[1]: row[2]}) -%}

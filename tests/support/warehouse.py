@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.dbt_invocation import CODE_VERSION_VARIABLE, dbt_snapshot_args, dbt_vars
-from orchestration.defs.transform.project import DBT_PROJECT_DIR, code_version, dbt_executable
+from orchestration.defs.transform.project import DBT_PROJECT_DIR, code_version, dbt_executable, ensure_manifest
 from orchestration.mart_queries import MARTS
 from orchestration.settings import CompanySettings
 from orchestration.source_loading import load_source_into_raw
@@ -26,6 +26,16 @@ from orchestration.warehouse import connect
 
 class DbtFailed(AssertionError):
     pass
+
+
+def reusable_models() -> dict[str, dict[str, Any]]:
+    """The dbt models materialized as `reusable_table`, by unique id (from the project's manifest)."""
+    manifest = json.loads(ensure_manifest().read_text())
+    return {
+        unique_id: node
+        for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["config"]["materialized"] == "reusable_table"
+    }
 
 
 def run_dbt(warehouse: Path, args: list[str], target_dir: Path, reuse_tables: bool = True) -> str:
