@@ -23,6 +23,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -85,9 +86,48 @@ def generate(scale: str) -> Path:
     return out
 
 
-def run_pipeline(scale: str, source: Path, as_of: date = AS_OF, fresh: bool = True, step: str = "") -> Measurement:
-    """`quotas run` as of `as_of`: into a new warehouse (a full build), or into the scale's existing one."""
-    warehouse = BENCH_DATA / f"warehouse_{scale}.duckdb"
+EVENT_TABLES = ("deals", "leads", "activities")
+
+
+def source_up_to(scale: str, source: Path, last_day: date) -> Path:
+    """The scale's source as it stood at the end of `last_day` (company time): the deals, leads and
+    activities last updated before the next local midnight; every other table as generated.
+
+    Two of these, a day apart, are the daily workload: the CRM on one evening, then on the next, with a
+    day of new and changed events (about 0.1% of the rows). Written once and kept, like the source.
+    """
+    out = BENCH_DATA / f"crm_{scale}_until_{last_day.isoformat()}"
+    if (out / "activities.parquet").exists():
+        return out
+    import duckdb
+
+    staging = out.with_name(out.name + ".tmp")
+    staging.mkdir(parents=True, exist_ok=True)
+    cutoff = f"timezone('{TIMEZONE}', timestamp '{(last_day + timedelta(days=1)).isoformat()} 00:00:00')"
+    with duckdb.connect(config={"autoinstall_known_extensions": "false"}) as con:
+        for path in sorted(source.glob("*.parquet")):
+            target = staging / path.name
+            if path.stem in EVENT_TABLES:
+                con.execute(
+                    f"copy (select * from read_parquet('{path}') where updated_at < {cutoff}) "
+                    f"to '{target}' (format parquet)"
+                )
+            else:
+                target.write_bytes(path.read_bytes())
+    staging.rename(out)
+    return out
+
+
+def run_pipeline(
+    scale: str,
+    source: Path,
+    as_of: date = AS_OF,
+    fresh: bool = True,
+    step: str = "",
+    warehouse: Path | None = None,
+) -> Measurement:
+    """`quotas run` as of `as_of`: into a new warehouse (a full build), or into an existing one."""
+    warehouse = warehouse or BENCH_DATA / f"warehouse_{scale}.duckdb"
     if fresh:
         warehouse.unlink(missing_ok=True)
     command = [
@@ -254,6 +294,28 @@ def write_readme(table: str) -> None:
     README.write_text(f"{head}{README_START}\n{table}\n{README_END}{tail}")
 
 
+def record_new_day(scale: str, source: Path, record: Callable[[Measurement], None]) -> None:
+    """The daily workload: a warehouse built from the CRM of the evening before, then the run of the next
+    evening on the CRM with that day's new and changed events (its own warehouse file)."""
+    warehouse = BENCH_DATA / f"warehouse_{scale}_daily.duckdb"
+    day_before = source_up_to(scale, source, AS_OF - timedelta(days=1))
+    the_day = source_up_to(scale, source, AS_OF)
+    record(
+        run_pipeline(
+            scale,
+            day_before,
+            AS_OF - timedelta(days=1),
+            step="quotas run (full, the evening before)",
+            warehouse=warehouse,
+        )
+    )
+    record(
+        run_pipeline(
+            scale, the_day, AS_OF, fresh=False, step="quotas run (one more day of events)", warehouse=warehouse
+        )
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", nargs="+", default=["tiny", "S"], choices=["tiny", "S", "M"])
@@ -291,6 +353,7 @@ def main() -> None:
                     scale, source, AS_OF - timedelta(days=29), AS_OF, "quotas backfill (30 days, reading the source)"
                 )
             )
+            record_new_day(scale, source, record)
     if args.backfill_scale in args.scales:
         scale = args.backfill_scale
         source = BENCH_DATA / f"crm_{scale}"
