@@ -88,6 +88,17 @@ def tiny_warehouse(tiny_source: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture(scope="session")
+def tiny_dbt_warehouse(tiny_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny CRM built by a plain `dbt build` (no Dagster): the start of the incremental-run tests."""
+    from tests.support.warehouse import build_warehouse
+
+    def build(directory: Path) -> None:
+        build_warehouse(tiny_source, directory / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
+
+    return built_once(tmp_path_factory, "tiny_dbt_warehouse", build) / "warehouse.duckdb"
+
+
+@pytest.fixture(scope="session")
 def maven_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not MAVEN_DIR.exists():
         pytest.fail(f"the Maven CRM data set is expected at {MAVEN_DIR}")

@@ -15,15 +15,14 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from orchestration.defs.transform.project import ensure_manifest
 from orchestration.warehouse import connect
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
+from tests.support.source_edits import copy_source, rewrite_csv, without_events_of_day
 from tests.support.warehouse import build_warehouse, reload_source, reusable_models, write_snapshots
 
 MISSING_DAY = "2025-11-12"  # UTC date prefix of the events left out of the first source
-EVENT_COLUMNS = {"activities": "occurred_at", "leads": "created_at", "deals": "closed_at"}
 COMPARED = [
     "marts.quota_periods",
     "marts.quotas",
@@ -36,6 +35,9 @@ COMPARED = [
     "marts.quota_history",
     "marts.quarantine",
     "intermediate.int_credits_daily",
+    "intermediate.int_deals_checked",
+    "intermediate.int_activities_rejected",
+    "intermediate.int_leads_rejected",
     "intermediate.int_user_daily_values",
     "intermediate.int_user_running_totals",
     "intermediate.int_rollup_daily_values",
@@ -43,33 +45,13 @@ COMPARED = [
 ]
 
 
-def _copy_source(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target)
-    return target
-
-
-def _rewrite_csv(path: Path, select_list: str = "*", where: str = "true") -> None:
-    """Rewrite a CSV of the source through a query over its text, keeping every value as text."""
-    rows = duckdb.sql(f"select {select_list} from read_csv('{path}', header = true, all_varchar = true) where {where}")
-    rewritten = path.with_suffix(".new.csv")
-    rows.write_csv(str(rewritten))
-    rewritten.replace(path)
-
-
-def _without_day(source: Path, target: Path) -> Path:
-    out = _copy_source(source, target)
-    for table, column in EVENT_COLUMNS.items():
-        _rewrite_csv(out / f"{table}.csv", where=f"coalesce({column}, '') not like '{MISSING_DAY}%'")
-    return out
-
-
 def _with_changed_rate(source: Path, target: Path) -> Path:
-    out = _copy_source(source, target)
+    out = copy_source(source, target)
     currency, rate_date = duckdb.sql(
         f"select currency, rate_date from read_csv('{out / 'fx_rates.csv'}', all_varchar = true) "
         "where currency <> 'USD' order by rate_date desc limit 1"
     ).fetchone()
-    _rewrite_csv(
+    rewrite_csv(
         out / "fx_rates.csv",
         f"* replace (case when currency = '{currency}' and rate_date = '{rate_date}' "
         "then cast(cast(rate_to_usd as double) * 1.25 as varchar) else rate_to_usd end as rate_to_usd)",
@@ -97,26 +79,29 @@ def _daily_run(warehouse: Path, source: Path) -> None:
     write_snapshots(warehouse, TINY_AS_OF, TINY_AS_OF, TINY_TIMEZONE)
 
 
-@pytest.fixture(scope="module")
-def full_build(tiny_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    warehouse = tmp_path_factory.mktemp("full") / "warehouse.duckdb"
-    return build_warehouse(tiny_source, warehouse, TINY_AS_OF, TINY_TIMEZONE)
-
-
 def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
-    tiny_source: Path, full_build: Path, tmp_path: Path
+    tiny_source: Path, tiny_dbt_warehouse: Path, tmp_path: Path
 ) -> None:
     warehouse = tmp_path / "incremental" / "warehouse.duckdb"
     warehouse.parent.mkdir()
-    build_warehouse(_without_day(tiny_source, tmp_path / "crm_without_day"), warehouse, TINY_AS_OF, TINY_TIMEZONE)
+    build_warehouse(
+        without_events_of_day(tiny_source, tmp_path / "crm_without_day", MISSING_DAY),
+        warehouse,
+        TINY_AS_OF,
+        TINY_TIMEZONE,
+    )
     all_dates = _recomputed_dates(warehouse)
 
     _daily_run(warehouse, tiny_source)
+    with connect(warehouse, read_only=True) as con:
+        for event in ("deal", "lead", "activity"):  # the day's events are added to the ledger, not rebuilt
+            rebuilt = f"select bool_or(full_rebuild) from intermediate.int_{event}_ledger_changes"
+            assert con.execute(rebuilt).fetchone() == (False,)
     recomputed = _recomputed_dates(warehouse)
     # only the local dates of the day's events (in New York, a UTC day spans two local dates)
     assert recomputed and recomputed <= {date(2025, 11, 11), date(2025, 11, 12)}
     assert len(all_dates) > 300
-    assert _rows(warehouse) == _rows(full_build)
+    assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
 
     # an FX rate changes: every date is recomputed, and the result is again a full refresh's
     changed = _with_changed_rate(tiny_source, tmp_path / "crm_changed_rate")
@@ -126,12 +111,14 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     assert _rows(warehouse) == _rows(reference)
 
 
-def test_a_run_over_an_unchanged_source_recomputes_no_date(full_build: Path, tiny_source: Path, tmp_path: Path) -> None:
-    warehouse = tmp_path / full_build.name  # the same file name: dbt's views name the catalog by it
-    shutil.copy(full_build, warehouse)
+def test_a_run_over_an_unchanged_source_recomputes_no_date(
+    tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / tiny_dbt_warehouse.name  # the same file name: dbt's views name the catalog by it
+    shutil.copy(tiny_dbt_warehouse, warehouse)
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
     assert _recomputed_dates(warehouse) == set()
-    assert _rows(warehouse) == _rows(full_build)
+    assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
 
 
 def _reusable_tables() -> set[str]:
@@ -156,19 +143,23 @@ def _confirmed_fingerprints(warehouse: Path) -> dict[str, bool]:
 
 
 def test_a_run_over_an_unchanged_source_reuses_every_reusable_table_and_rebuilds_the_rest(
-    full_build: Path, tiny_source: Path, tmp_path: Path
+    tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
 ) -> None:
     reusable = _reusable_tables()
-    assert {"intermediate.int_credits_daily", "intermediate.int_deals_checked"} <= reusable
-    warehouse = tmp_path / full_build.name
-    shutil.copy(full_build, warehouse)
+    assert {"intermediate.int_activity_hour_fingerprints", "intermediate.int_fx_rates_daily"} <= reusable
+    warehouse = tmp_path / tiny_dbt_warehouse.name
+    shutil.copy(tiny_dbt_warehouse, warehouse)
     assert set(_confirmed_fingerprints(warehouse).values()) == {True}
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
     assert _reused_tables(warehouse) == reusable
-    assert _rows(warehouse) == _rows(full_build)
+    assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
     # the reused rows passed their tests when they were built: the checks are not run on them again
     results = json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())["results"]
-    (check,) = [r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_credits_daily_")]
+    (check,) = [
+        r
+        for r in results
+        if r["unique_id"].startswith("test.quotas.unique_combination_int_activity_hour_fingerprints_")
+    ]
     assert check["status"] == "pass" and "where false" in check["compiled_code"]
     # nor on the daily values of the dates this run did not recompute (here: every date)
     (daily_check,) = [r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_user_daily_")]
@@ -176,12 +167,12 @@ def test_a_run_over_an_unchanged_source_reuses_every_reusable_table_and_rebuilds
 
 
 def test_a_changed_source_table_rebuilds_the_reusable_tables_that_read_it(
-    full_build: Path, tiny_source: Path, tmp_path: Path
+    tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / full_build.name
-    shutil.copy(full_build, warehouse)
+    warehouse = tmp_path / tiny_dbt_warehouse.name
+    shutil.copy(tiny_dbt_warehouse, warehouse)
     # a source in another directory is a new source: every table is loaded and every reusable table built
-    source = _copy_source(tiny_source, tmp_path / "crm")
+    source = copy_source(tiny_source, tmp_path / "crm")
     reload_source(warehouse, source, TINY_AS_OF, TINY_TIMEZONE)
     assert _reused_tables(warehouse) == set()
     # then one rate changes in its file
@@ -190,34 +181,35 @@ def test_a_changed_source_table_rebuilds_the_reusable_tables_that_read_it(
     reload_source(warehouse, source, TINY_AS_OF, TINY_TIMEZONE)
     rebuilt = _reusable_tables() - _reused_tables(warehouse)
     assert "intermediate.int_fx_rates_daily" in rebuilt  # reads fx_rates
-    assert "intermediate.int_activities_duplicate_ids" not in rebuilt  # does not
+    assert "intermediate.int_activity_hour_fingerprints" not in rebuilt  # does not
     assert set(_confirmed_fingerprints(warehouse).values()) == {True}
 
 
 def test_a_table_whose_build_was_not_confirmed_or_dbt_without_the_code_version_rebuilds(
-    full_build: Path, tiny_source: Path, tmp_path: Path
+    tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / full_build.name
-    shutil.copy(full_build, warehouse)
+    warehouse = tmp_path / tiny_dbt_warehouse.name
+    shutil.copy(tiny_dbt_warehouse, warehouse)
     with connect(warehouse) as con:
         # what a build whose tests failed leaves: its fingerprint recorded, never confirmed
         con.execute(
-            "update _dbt_state.table_fingerprints set confirmed = false where model = 'model.quotas.int_credits_daily'"
+            "update _dbt_state.table_fingerprints set confirmed = false "
+            "where model = 'model.quotas.int_activity_hour_fingerprints'"
         )
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
-    assert _reusable_tables() - _reused_tables(warehouse) == {"intermediate.int_credits_daily"}
-    assert _confirmed_fingerprints(warehouse)["int_credits_daily"] is True
+    assert _reusable_tables() - _reused_tables(warehouse) == {"intermediate.int_activity_hour_fingerprints"}
+    assert _confirmed_fingerprints(warehouse)["int_activity_hour_fingerprints"] is True
 
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE, reuse_tables=False)
     assert _reused_tables(warehouse) == set()
-    assert _rows(warehouse) == _rows(full_build)
+    assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
 
 
 def test_relations_of_retired_models_are_dropped_and_the_results_stay_the_same(
-    full_build: Path, tiny_source: Path, tmp_path: Path
+    tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / full_build.name  # the same file name: dbt's views name the catalog by it
-    shutil.copy(full_build, warehouse)
+    warehouse = tmp_path / tiny_dbt_warehouse.name  # the same file name: dbt's views name the catalog by it
+    shutil.copy(tiny_dbt_warehouse, warehouse)
     with connect(warehouse) as con:
         # what a warehouse built before the running-sum design still holds
         con.execute("create table intermediate.int_target_daily_values as select 1 as stale")
@@ -231,4 +223,4 @@ def test_relations_of_retired_models_are_dropped_and_the_results_stay_the_same(
             "'int_target_cumulative_values')"
         ).fetchall()
     assert left == []
-    assert _rows(warehouse) == _rows(full_build)
+    assert _rows(warehouse) == _rows(tiny_dbt_warehouse)

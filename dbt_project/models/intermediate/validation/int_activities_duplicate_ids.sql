@@ -1,5 +1,7 @@
-{{ config(materialized='reusable_table') }}
-{#- The activities ids that occur more than once, with the verdict for their copies: one aggregate over every id,
-    written once (a handful of rows), so that int_activities_checked can stay a view: the ledger and the
-    quarantine each read the activities once, and no copy of them all is ever written. -#}
-{{ duplicate_id_verdicts(ref('stg_crm__activity_versions'), 'activity_id', 'updated_at') }}
+{{ config(materialized='table') }}
+{#- The activities ids that occur more than once, with the verdict for their copies (a handful of rows), so that
+    int_activities_checked can stay a view. Kept from run to run: only the ids of changed rows and the known
+    duplicates are looked at again (int_activity_duplicate_changes); a full rebuild aggregates every id. -#}
+{{ event_duplicate_ids(
+    ref('stg_crm__activity_versions'), 'activity_id', ref('int_activity_ledger_changes'), ref('int_activity_duplicate_changes')
+) }}

@@ -1,6 +1,11 @@
-{{ config(materialized='reusable_table') }}
-{#- A table, not a view: the ledger and the quarantine both read it, and at scale the checks (the duplicate-id
-    aggregate above all) cost more than writing their result once. -#}
+{{ config(
+    materialized='incremental',
+    on_schema_change='sync_all_columns',
+    pre_hook="{{ delete_event_rows_to_recompute(ref('int_deal_ledger_changes'), ref('int_deal_recomputed_dates'), 'closed_on') }}",
+) }}
+{#- A table, not a view: five models read it, and at scale the checks cost more than writing their result
+    once. Incremental on the deals' local close dates (null: not closed) like the leads' and activities'
+    ledger (macros/event_ledger.sql): a run checks again only the deals of int_deal_recomputed_dates. -#}
 {#- Deals with their first failing contract check. A won deal needs a close date, an amount, and (in a
     currency other than USD and the reporting currency) a rate in force on its local close date. -#}
 with
@@ -10,7 +15,7 @@ deals as (
 ),
 
 duplicate_verdicts as (
-    {{ duplicate_id_verdicts(ref('stg_crm__deals'), 'deal_id', 'updated_at') }}
+    select * from {{ ref('int_deals_duplicate_ids') }}
 ),
 
 valid_users as (
@@ -54,6 +59,8 @@ checked as (
     left join valid_users on valid_users.user_id = deals.owner_id
     left join currencies on currencies.currency_code = deals.currency
     left join first_rate_dates on first_rate_dates.currency = deals.currency
+    where {{ event_rows_to_recompute(ref('int_deal_ledger_changes'), ref('int_deal_recomputed_dates'),
+                                     'deals.closed_at', 'deals.closed_on', with_undated=true) }}
 )
 
 select * from checked

@@ -1,0 +1,338 @@
+{#- The event ledger of leads and activities (110M rows at M) follows the rows that changed instead of
+    counting every event again on each run.
+
+    Each event table's rows are summed into a fingerprint per UTC hour of their instant (created_at,
+    occurred_at; null instants make one more bucket), and compared with the fingerprints stored by the last
+    complete run. The hours whose fingerprint changed (rows added, changed, deleted or moved, in their new
+    and their old hour) give the local dates to recompute, and so do the rows of every id whose duplicate
+    verdict changed. The credits per user and day and the rejected rows of exactly those dates are deleted
+    and computed again; every other date keeps its rows. A date's rows depend on nothing else but the valid
+    users, the company time zone and the code, and when any of those changed (or no complete run left its
+    state) everything is rebuilt. The result equals a full build row for row (tests/test_event_ledger.py).
+
+    Per event table: *_hour_fingerprints (reusable) -> *_ledger_changes -> *_duplicate_changes ->
+    int_*_duplicate_ids -> *_recomputed_dates -> *_credits_daily and int_*_rejected -> *_ledger_state. -#}
+
+{#- The fingerprint of an event table's rows per UTC hour of `instant_column` (null: rows without one).
+    `columns` are those the ledger reads; ['event_rows'] hashes whole rows. -#}
+{% macro event_hour_fingerprints(relation, instant_column, columns) -%}
+    select
+        {{ utc_hour(instant_column) }} as utc_hour,
+        sum(cast(hash({{ columns | join(', ') }}) as hugeint)) as fingerprint,
+        count(*) as row_count
+    from {{ relation }} as event_rows
+    group by all
+{%- endmacro %}
+
+{#- A hugeint key for an hour bucket: the null bucket gets a value no instant has. -#}
+{% macro _hour_key(column) -%}
+    coalesce({{ column }}, cast(-170141183460469231731687303715884105727 as hugeint))
+{%- endmacro %}
+
+{#- Which hours changed since the last complete run, and whether everything must be rebuilt. One row per
+    hour bucket (kind 'hour'), and one row of the settings the rows' meaning depends on (kind 'settings'):
+    the code version, the time zone, the valid users, and `other_inputs` (scalar queries, each a hugeint
+    fingerprint of another input). -#}
+{% macro event_ledger_changes(hour_fingerprints, state_name, stateful_names, other_inputs=[]) -%}
+    {%- set stored = none -%}
+    {%- set missing = [] -%}
+    {%- if execute -%}
+        {%- set stored = adapter.get_relation(database=this.database, schema=this.schema, identifier=state_name) -%}
+        {%- for name in stateful_names -%}
+            {%- if adapter.get_relation(database=this.database, schema=this.schema, identifier=name) is none -%}
+                {%- do missing.append(name) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set code_version = env_var('DBT_QUOTAS_CODE_VERSION', '') -%}
+    {%- set must_rebuild = flags.FULL_REFRESH or code_version == '' or stored is none or missing | length > 0 %}
+with
+
+current_settings as (
+    select
+        cast(hash('{{ code_version }}', '{{ company_timezone() }}') as hugeint)
+        + coalesce(
+            (select sum(cast(hash(user_id) as hugeint)) from {{ ref('int_users_checked') }}
+             where rejection_reason is null),
+            0
+        )
+        {%- for query in other_inputs %}
+        + coalesce(({{ query }}), 0)
+        {%- endfor %} as fingerprint
+),
+
+current_hours as (
+    select utc_hour, fingerprint from {{ hour_fingerprints }}
+),
+
+{%- if stored is none %}
+
+previous as (
+    select cast(null as varchar) as kind, cast(null as bigint) as utc_hour, cast(null as hugeint) as fingerprint
+    where false
+),
+{%- else %}
+
+previous as (
+    select kind, utc_hour, fingerprint from {{ stored }}
+),
+{%- endif %}
+
+rebuild as (
+    select
+        {{ 'true' if must_rebuild else 'false' }}
+        or not exists (
+            select 1 from previous, current_settings
+            where previous.kind = 'settings' and previous.fingerprint = current_settings.fingerprint
+        ) as full_rebuild
+),
+
+hours as (
+    select
+        coalesce(current_hours.utc_hour, previous_hours.utc_hour) as utc_hour,
+        current_hours.fingerprint,
+        current_hours.fingerprint is distinct from previous_hours.fingerprint as fingerprint_changed
+    from current_hours
+    full outer join (select utc_hour, fingerprint from previous where kind = 'hour') as previous_hours
+        on {{ _hour_key('previous_hours.utc_hour') }} = {{ _hour_key('current_hours.utc_hour') }}
+)
+
+select
+    'hour' as kind,
+    hours.utc_hour,
+    hours.fingerprint,
+    rebuild.full_rebuild or hours.fingerprint_changed as changed,
+    rebuild.full_rebuild
+from hours
+cross join rebuild
+
+union all
+
+select 'settings', null, current_settings.fingerprint, rebuild.full_rebuild, rebuild.full_rebuild
+from current_settings
+cross join rebuild
+{%- endmacro %}
+
+{#- Whether this run rebuilds the event table's ledger whole: read when the model runs, from the changes
+    model built earlier in the same run. -#}
+{% macro event_ledger_full_rebuild(changes) -%}
+    {%- if not execute -%}
+        {{- return(true) -}}
+    {%- endif -%}
+    {%- set result = run_query('select bool_or(full_rebuild) from ' ~ changes) -%}
+    {{- return(result.columns[0].values()[0] in (true, none)) -}}
+{%- endmacro %}
+
+{#- The pre-hook of the first model that changes an event ledger's tables: the stored state stops being
+    valid (its settings row goes) until the run's last model writes it again. A run that fails in between
+    leaves no state, and the next run rebuilds everything. -#}
+{% macro invalidate_event_ledger_state(state_name) -%}
+    {%- if execute -%}
+        {%- set stored = adapter.get_relation(database=this.database, schema=this.schema, identifier=state_name) -%}
+        {%- if stored is not none -%}
+            delete from {{ stored }} where kind = 'settings'
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The ids whose duplicate verdict may have changed, with their verdict now and whether it differs from
+    the stored one: every id with a row in a changed hour, and every id that was a duplicate. -#}
+{% macro event_duplicate_changes(source_relation, instant_column, changes, duplicate_ids_name) -%}
+    {%- set previous = none -%}
+    {%- if execute -%}
+        {%- set previous = adapter.get_relation(database=this.database, schema=this.schema,
+                                                identifier=duplicate_ids_name) -%}
+    {%- endif -%}
+    {%- if previous is none or event_ledger_full_rebuild(changes) %}
+select
+    cast(null as varchar) as duplicate_id,
+    cast(null as timestamptz) as latest_updated_at,
+    cast(null as bigint) as copies_at_latest,
+    false as is_duplicate,
+    false as verdict_changed
+where false
+    {%- else %}
+with
+
+changed_hours as (
+    select utc_hour from {{ changes }} where kind = 'hour' and changed
+),
+
+candidates as (
+    select id as candidate_id
+    from {{ source_relation }}
+    where id is not null
+        and (
+            {{ utc_hour(instant_column) }} in (select utc_hour from changed_hours where utc_hour is not null)
+            or ({{ instant_column }} is null and exists (select 1 from changed_hours where utc_hour is null))
+        )
+    union
+    select duplicate_id from {{ previous }}
+),
+
+copies as (
+    select
+        id,
+        updated_at,
+        max(updated_at) over (partition by id) as latest_for_id
+    from {{ source_relation }}
+    where id in (select candidate_id from candidates)
+),
+
+verdicts as (
+    select
+        id as duplicate_id,
+        max(updated_at) as latest_updated_at,
+        count(*) filter (where updated_at = latest_for_id) as copies_at_latest,
+        count(*) > 1 as is_duplicate
+    from copies
+    group by id
+)
+
+select
+    candidates.candidate_id as duplicate_id,
+    verdicts.latest_updated_at,
+    verdicts.copies_at_latest,
+    coalesce(verdicts.is_duplicate, false) as is_duplicate,
+    coalesce(verdicts.is_duplicate, false) is distinct from (stored.duplicate_id is not null)
+        or (verdicts.is_duplicate and (
+            verdicts.latest_updated_at is distinct from stored.latest_updated_at
+            or verdicts.copies_at_latest is distinct from stored.copies_at_latest
+        )) as verdict_changed
+from candidates
+left join verdicts on verdicts.duplicate_id = candidates.candidate_id
+left join {{ previous }} as stored on stored.duplicate_id = candidates.candidate_id
+    {%- endif %}
+{%- endmacro %}
+
+{#- The duplicate ids of an event table: the whole aggregate on a full rebuild, else the stored ones with
+    the changed candidates' verdicts replaced. -#}
+{% macro event_duplicate_ids(versions_relation, id_column, changes, duplicate_changes) -%}
+    {%- set previous = none -%}
+    {%- if execute -%}
+        {%- set previous = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
+    {%- endif -%}
+    {%- if previous is none or event_ledger_full_rebuild(changes) -%}
+        {{ duplicate_id_verdicts(versions_relation, id_column, 'updated_at') }}
+    {%- else %}
+select duplicate_id, latest_updated_at, copies_at_latest
+from {{ previous }}
+where duplicate_id not in (select duplicate_id from {{ duplicate_changes }})
+union all
+select duplicate_id, latest_updated_at, copies_at_latest
+from {{ duplicate_changes }}
+where is_duplicate
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The local dates to recompute: those of every changed hour (an hour may hold the end of one local day
+    and the start of the next), null for the bucket of rows without an instant, and the dates of every row
+    of an id whose verdict changed. Empty on a full rebuild, which recomputes every date. -#}
+{% macro event_recomputed_dates(source_relation, instant_column, changes, duplicate_changes) -%}
+    {%- set full = event_ledger_full_rebuild(changes) -%}
+    {%- set verdicts_changed = false -%}
+    {%- if execute and not full -%}
+        {%- set counted = run_query('select count(*) from ' ~ duplicate_changes ~ ' where verdict_changed') -%}
+        {%- set verdicts_changed = counted.columns[0].values()[0] > 0 -%}
+    {%- endif %}
+with
+
+dates as (
+    {%- if full %}
+    select cast(null as date) as credit_date where false
+    {%- else %}
+    select {{ to_local_date('to_timestamp(utc_hour * 3600)') }} as credit_date
+    from {{ changes }} where kind = 'hour' and changed and utc_hour is not null
+    union
+    select {{ to_local_date('to_timestamp(utc_hour * 3600 + 3599.999999)') }}
+    from {{ changes }} where kind = 'hour' and changed and utc_hour is not null
+    union
+    select null from {{ changes }} where kind = 'hour' and changed and utc_hour is null
+    {%- if verdicts_changed %}
+    union
+    select {{ to_local_date(instant_column) }}
+    from {{ source_relation }}
+    where id in (select duplicate_id from {{ duplicate_changes }} where verdict_changed)
+    {%- endif %}
+    {%- endif %}
+)
+
+select
+    credit_date,
+    timezone('{{ company_timezone() }}', cast(credit_date as timestamp)) as starts_at,
+    timezone('{{ company_timezone() }}', cast(credit_date + 1 as timestamp)) as ends_at
+from dates
+{%- endmacro %}
+
+{#- The recomputed dates as literal instant ranges, so that the filter on the event rows reaches the table
+    scan (below the views' joins): runs of consecutive dates make one range, and past `max_ranges` ranges
+    one range from the first to the last date is used (the date filter after it keeps the result exact). -#}
+{% macro _recomputed_ranges(recomputed_dates, max_ranges=24) -%}
+    {%- set rows = run_query(
+        'select min(starts_at)::varchar, max(ends_at)::varchar from ('
+        ~ ' select starts_at, ends_at, credit_date - cast(row_number() over (order by credit_date) as integer) as run'
+        ~ ' from ' ~ recomputed_dates ~ ' where credit_date is not null'
+        ~ ') group by run order by 1') -%}
+    {%- set ranges = [] -%}
+    {%- for row in rows -%}
+        {%- do ranges.append([row[0], row[1]]) -%}
+    {%- endfor -%}
+    {%- if ranges | length > max_ranges -%}
+        {{- return([[ranges[0][0], ranges[-1][1]]]) -}}
+    {%- endif -%}
+    {{- return(ranges) -}}
+{%- endmacro %}
+
+{#- The filter of an incremental event model's rows: nothing on a full rebuild (or a first build), else
+    the rows whose local date this run recomputes (and, with `with_undated`, the rows without an instant
+    when their bucket changed). -#}
+{% macro event_rows_to_recompute(changes, recomputed_dates, instant_column, date_column, with_undated=false) -%}
+    {%- if not execute or not is_incremental() or event_ledger_full_rebuild(changes) -%}
+        true
+    {%- else -%}
+        {%- set ranges = _recomputed_ranges(recomputed_dates) -%}
+        {%- set undated = with_undated and run_query(
+            'select count(*) from ' ~ recomputed_dates ~ ' where credit_date is null').columns[0].values()[0] > 0 -%}
+        (
+            {%- if ranges %}
+            (
+                ({% for starts_at, ends_at in ranges -%}
+                    {{ instant_column }} >= timestamptz '{{ starts_at }}' and {{ instant_column }} < timestamptz '{{ ends_at }}'
+                    {%- if not loop.last %} or {% endif -%}
+                {%- endfor %})
+                and {{ date_column }} in (select credit_date from {{ recomputed_dates }})
+            )
+            {%- else %}
+            false
+            {%- endif %}
+            {%- if undated %}
+            or {{ instant_column }} is null
+            {%- endif %}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The pre-hook of an incremental event model: delete the rows of the dates about to be recomputed (all
+    of them on a full rebuild). -#}
+{% macro delete_event_rows_to_recompute(changes, recomputed_dates, date_column) -%}
+    {%- if execute and is_incremental() -%}
+        {%- if event_ledger_full_rebuild(changes) -%}
+            delete from {{ this }}
+        {%- else -%}
+            delete from {{ this }}
+            where {{ date_column }} in (select credit_date from {{ recomputed_dates }} where credit_date is not null)
+                or ({{ date_column }} is null
+                    and exists (select 1 from {{ recomputed_dates }} where credit_date is null))
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The filter of an incremental model keyed on a date column of an already incremental table: nothing on
+    a full rebuild (or a first build), else the dates this run recomputes. -#}
+{% macro event_dates_to_recompute(changes, recomputed_dates, date_column) -%}
+    {%- if not execute or not is_incremental() or event_ledger_full_rebuild(changes) -%}
+        true
+    {%- else -%}
+        {{ date_column }} in (select credit_date from {{ recomputed_dates }} where credit_date is not null)
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,18 @@
+{{ config(
+    materialized='incremental',
+    pre_hook="{{ delete_event_rows_to_recompute(ref('int_activity_ledger_changes'), ref('int_activity_recomputed_dates'), 'credit_date') }}",
+) }}
+{#- The activities credits counted per user, day and metric: each valid row credits exactly 1, so the sum is
+    the count. Incremental on dates: only the dates of int_activity_recomputed_dates are counted again. -#}
+select
+    owner_id as user_id,
+    occurred_on as credit_date,
+    activity_type || 's' as metric_type,
+    cast(null as varchar) as metric_field,
+    cast(null as varchar) as currency,
+    cast(count(*) as decimal(38, 9)) as credit_value,
+    count(*) as credit_count
+from {{ ref('int_activities_checked') }}
+where rejection_reason is null
+    and {{ event_rows_to_recompute(ref('int_activity_ledger_changes'), ref('int_activity_recomputed_dates'), 'occurred_at', 'occurred_on') }}
+group by owner_id, occurred_on, activity_type || 's'

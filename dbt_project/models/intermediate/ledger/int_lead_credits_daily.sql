@@ -1,0 +1,18 @@
+{{ config(
+    materialized='incremental',
+    pre_hook="{{ delete_event_rows_to_recompute(ref('int_lead_ledger_changes'), ref('int_lead_recomputed_dates'), 'credit_date') }}",
+) }}
+{#- The leads credits counted per user, day and metric: each valid row credits exactly 1, so the sum is
+    the count. Incremental on dates: only the dates of int_lead_recomputed_dates are counted again. -#}
+select
+    owner_id as user_id,
+    created_on as credit_date,
+    'leads' as metric_type,
+    cast(null as varchar) as metric_field,
+    cast(null as varchar) as currency,
+    cast(count(*) as decimal(38, 9)) as credit_value,
+    count(*) as credit_count
+from {{ ref('int_leads_checked') }}
+where rejection_reason is null
+    and {{ event_rows_to_recompute(ref('int_lead_ledger_changes'), ref('int_lead_recomputed_dates'), 'created_at', 'created_on') }}
+group by owner_id, created_on, 'leads'
