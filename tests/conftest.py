@@ -89,13 +89,14 @@ def tiny_warehouse(tiny_source: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="session")
 def tiny_dbt_warehouse(tiny_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The tiny CRM built by a plain `dbt build` (no Dagster): the start of the incremental-run tests."""
+    """The tiny CRM built by a plain `dbt build` (no Dagster): the start of the incremental-run tests.
+
+    Built by each worker from its own copy of the source, not shared between workers: the warehouse
+    remembers the directory it was loaded from, and a run on another directory reloads every table."""
     from tests.support.warehouse import build_warehouse
 
-    def build(directory: Path) -> None:
-        build_warehouse(tiny_source, directory / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
-
-    return built_once(tmp_path_factory, "tiny_dbt_warehouse", build) / "warehouse.duckdb"
+    warehouse = tmp_path_factory.mktemp("tiny_dbt_warehouse") / "warehouse.duckdb"
+    return build_warehouse(tiny_source, warehouse, TINY_AS_OF, TINY_TIMEZONE)
 
 
 @pytest.fixture(scope="session")

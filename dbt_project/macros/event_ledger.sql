@@ -1,4 +1,4 @@
-{#- The event ledger of leads and activities (110M rows at M) follows the rows that changed instead of
+{#- The event ledger of deals, leads and activities (120M rows at M) follows the rows that changed instead of
     counting every event again on each run.
 
     Each event table's rows are summed into a fingerprint per UTC hour of their instant (created_at,
@@ -135,15 +135,25 @@ cross join rebuild
     {%- endif -%}
 {%- endmacro %}
 
+{#- Whether any hour bucket's rows changed: when none did, no id's verdict can have changed either. -#}
+{% macro _any_hour_changed(changes) -%}
+    {%- if not execute -%}
+        {{- return(true) -}}
+    {%- endif -%}
+    {%- set result = run_query("select count(*) from " ~ changes ~ " where kind = 'hour' and changed") -%}
+    {{- return(result.columns[0].values()[0] > 0) -}}
+{%- endmacro %}
+
 {#- The ids whose duplicate verdict may have changed, with their verdict now and whether it differs from
-    the stored one: every id with a row in a changed hour, and every id that was a duplicate. -#}
+    the stored one: every id with a row in a changed hour, and every id that was a duplicate (none when no
+    hour changed). -#}
 {% macro event_duplicate_changes(source_relation, instant_column, changes, duplicate_ids_name) -%}
     {%- set previous = none -%}
     {%- if execute -%}
         {%- set previous = adapter.get_relation(database=this.database, schema=this.schema,
                                                 identifier=duplicate_ids_name) -%}
     {%- endif -%}
-    {%- if previous is none or event_ledger_full_rebuild(changes) %}
+    {%- if previous is none or event_ledger_full_rebuild(changes) or not _any_hour_changed(changes) %}
 select
     cast(null as varchar) as duplicate_id,
     cast(null as timestamptz) as latest_updated_at,
@@ -328,11 +338,20 @@ from dates
 {%- endmacro %}
 
 {#- The filter of an incremental model keyed on a date column of an already incremental table: nothing on
-    a full rebuild (or a first build), else the dates this run recomputes. -#}
-{% macro event_dates_to_recompute(changes, recomputed_dates, date_column) -%}
+    a full rebuild (or a first build), else the dates this run recomputes, as literals (up to
+    `max_literals`) so that DuckDB filters the rows where they are read, below the views' joins. -#}
+{% macro event_dates_to_recompute(changes, recomputed_dates, date_column, max_literals=1000) -%}
     {%- if not execute or not is_incremental() or event_ledger_full_rebuild(changes) -%}
         true
     {%- else -%}
+        {%- set dates = run_query('select distinct credit_date::varchar from ' ~ recomputed_dates
+                                  ~ ' where credit_date is not null order by 1').columns[0].values() -%}
+        {%- if dates | length == 0 -%}
+        false
+        {%- elif dates | length <= max_literals -%}
+        {{ date_column }} in ({% for day in dates %}date '{{ day }}'{% if not loop.last %}, {% endif %}{% endfor %})
+        {%- else -%}
         {{ date_column }} in (select credit_date from {{ recomputed_dates }} where credit_date is not null)
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
