@@ -56,6 +56,23 @@ def _ledger_state(warehouse: Path, event: str) -> tuple[bool, set[date | None]]:
     return full, {day for (day,) in dates}
 
 
+def _undated_buckets(warehouse: Path, event: str) -> set[int]:
+    """The buckets of rows without an instant that the run recomputed."""
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            f"select undated_bucket from intermediate.int_{event}_recomputed_dates where credit_date is null"
+        ).fetchall()
+    return {bucket for (bucket,) in rows}
+
+
+def _bucket_of(row_id: str) -> int:
+    """A row's bucket as the ledger defines it (macro undated_bucket): its id's hash modulo 1024."""
+    import duckdb
+
+    (bucket,) = duckdb.execute("select cast(hash(?) % 1024 as integer)", [row_id]).fetchone()
+    return bucket
+
+
 def _source_rows(source: Path, table: str, ids: list[str]) -> dict[str, tuple[str, ...]]:
     import duckdb
 
@@ -138,6 +155,10 @@ def test_moved_deleted_duplicated_and_undated_rows_recompute_only_their_dates_an
     full, lead_dates = _ledger_state(warehouse, "lead")
     assert not full
     assert lead_dates == {None}
+    # of the rows without an instant (every open deal), only the changed ones' buckets are checked again
+    assert _undated_buckets(warehouse, "deal") == {_bucket_of("new-open")}
+    assert _undated_buckets(warehouse, "lead") == {_bucket_of("999999")}
+    assert _undated_buckets(warehouse, "activity") == set()
     assert lead_before  # the copied lead exists in the tiny CRM
     reference = build_warehouse(source, tmp_path / "full" / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
     assert _rows(warehouse) == _rows(reference)

@@ -3,7 +3,8 @@
 
     Each event table's rows are summed into a fingerprint per UTC hour of their instant (created_at,
     occurred_at; null instants make one more bucket), and compared with the fingerprints stored by the last
-    complete run. The hours whose fingerprint changed (rows added, changed, deleted or moved, in their new
+    complete run; the rows without an instant are bucketed by their id instead (open deals change every
+    day: one bucket for them all would check every open deal again). The hours whose fingerprint changed (rows added, changed, deleted or moved, in their new
     and their old hour) give the local dates to recompute, and so do the rows of every id whose duplicate
     verdict changed. The credits per user and day and the rejected rows of exactly those dates are deleted
     and computed again; every other date keeps its rows. A date's rows depend on nothing else but the valid
@@ -13,15 +14,23 @@
     Per event table: *_hour_fingerprints (reusable) -> *_ledger_changes -> *_duplicate_changes ->
     int_*_duplicate_ids -> *_recomputed_dates -> *_credits_daily and int_*_rejected -> *_ledger_state. -#}
 
-{#- The fingerprint of an event table's rows per UTC hour of `instant_column` (null: rows without one).
-    `columns` are those the ledger reads; ['event_rows'] hashes whole rows. -#}
-{% macro event_hour_fingerprints(relation, instant_column, columns) -%}
+{#- The fingerprint of an event table's rows per UTC hour of `instant_column`; the rows without one go to
+    one of 1024 buckets by id (undated_bucket; null for the rows with an instant). `columns` are those the
+    ledger reads; ['event_rows'] hashes whole rows. -#}
+{% macro event_hour_fingerprints(relation, instant_column, columns, id_column='id') -%}
     select
         {{ utc_hour(instant_column) }} as utc_hour,
+        case when {{ instant_column }} is null then {{ undated_bucket(id_column) }} end as undated_bucket,
         sum(cast(hash({{ columns | join(', ') }}) as hugeint)) as fingerprint,
         count(*) as row_count
     from {{ relation }} as event_rows
     group by all
+{%- endmacro %}
+
+{#- The bucket of a row without an instant: a function of its id alone, so that every copy and version of
+    a row falls in the same bucket, in the raw table and in the models that keep its id. -#}
+{% macro undated_bucket(id_column) -%}
+    cast(hash({{ id_column }}) % 1024 as integer)
 {%- endmacro %}
 
 {#- A hugeint key for an hour bucket: the null bucket gets a value no instant has. -#}
@@ -38,6 +47,11 @@
     {%- set missing = [] -%}
     {%- if execute -%}
         {%- set stored = adapter.get_relation(database=this.database, schema=this.schema, identifier=state_name) -%}
+        {%- if stored is not none and 'undated_bucket' not in adapter.get_columns_in_relation(stored)
+                                                          | map(attribute='name') | list -%}
+            {#- a state written before the rows without an instant were bucketed: start again -#}
+            {%- set stored = none -%}
+        {%- endif -%}
         {%- for name in stateful_names -%}
             {%- if adapter.get_relation(database=this.database, schema=this.schema, identifier=name) is none -%}
                 {%- do missing.append(name) -%}
@@ -62,19 +76,23 @@ current_settings as (
 ),
 
 current_hours as (
-    select utc_hour, fingerprint from {{ hour_fingerprints }}
+    select utc_hour, undated_bucket, fingerprint from {{ hour_fingerprints }}
 ),
 
 {%- if stored is none %}
 
 previous as (
-    select cast(null as varchar) as kind, cast(null as bigint) as utc_hour, cast(null as hugeint) as fingerprint
+    select
+        cast(null as varchar) as kind,
+        cast(null as bigint) as utc_hour,
+        cast(null as integer) as undated_bucket,
+        cast(null as hugeint) as fingerprint
     where false
 ),
 {%- else %}
 
 previous as (
-    select kind, utc_hour, fingerprint from {{ stored }}
+    select kind, utc_hour, undated_bucket, fingerprint from {{ stored }}
 ),
 {%- endif %}
 
@@ -90,16 +108,19 @@ rebuild as (
 hours as (
     select
         coalesce(current_hours.utc_hour, previous_hours.utc_hour) as utc_hour,
+        coalesce(current_hours.undated_bucket, previous_hours.undated_bucket) as undated_bucket,
         current_hours.fingerprint,
         current_hours.fingerprint is distinct from previous_hours.fingerprint as fingerprint_changed
     from current_hours
-    full outer join (select utc_hour, fingerprint from previous where kind = 'hour') as previous_hours
+    full outer join (select utc_hour, undated_bucket, fingerprint from previous where kind = 'hour') as previous_hours
         on {{ _hour_key('previous_hours.utc_hour') }} = {{ _hour_key('current_hours.utc_hour') }}
+        and coalesce(previous_hours.undated_bucket, -1) = coalesce(current_hours.undated_bucket, -1)
 )
 
 select
     'hour' as kind,
     hours.utc_hour,
+    hours.undated_bucket,
     hours.fingerprint,
     rebuild.full_rebuild or hours.fingerprint_changed as changed,
     rebuild.full_rebuild
@@ -108,7 +129,7 @@ cross join rebuild
 
 union all
 
-select 'settings', null, current_settings.fingerprint, rebuild.full_rebuild, rebuild.full_rebuild
+select 'settings', null, null, current_settings.fingerprint, rebuild.full_rebuild, rebuild.full_rebuild
 from current_settings
 cross join rebuild
 {%- endmacro %}
@@ -165,7 +186,7 @@ where false
 with
 
 changed_hours as (
-    select utc_hour from {{ changes }} where kind = 'hour' and changed
+    select utc_hour, undated_bucket from {{ changes }} where kind = 'hour' and changed
 ),
 
 candidates as (
@@ -174,7 +195,8 @@ candidates as (
     where id is not null
         and (
             {{ utc_hour(instant_column) }} in (select utc_hour from changed_hours where utc_hour is not null)
-            or ({{ instant_column }} is null and exists (select 1 from changed_hours where utc_hour is null))
+            or ({{ instant_column }} is null and {{ undated_bucket('id') }} in (
+                select undated_bucket from changed_hours where utc_hour is null))
         )
     union
     select duplicate_id from {{ previous }}
@@ -236,8 +258,9 @@ where is_duplicate
 {%- endmacro %}
 
 {#- The local dates to recompute: those of every changed hour (an hour may hold the end of one local day
-    and the start of the next), null for the bucket of rows without an instant, and the dates of every row
-    of an id whose verdict changed. Empty on a full rebuild, which recomputes every date. -#}
+    and the start of the next), null with the bucket for the changed buckets of rows without an instant,
+    and the dates (or buckets) of every row of an id whose verdict changed. Empty on a full rebuild, which
+    recomputes every date. -#}
 {% macro event_recomputed_dates(source_relation, instant_column, changes, duplicate_changes) -%}
     {%- set full = event_ledger_full_rebuild(changes) -%}
     {%- set verdicts_changed = false -%}
@@ -249,18 +272,20 @@ with
 
 dates as (
     {%- if full %}
-    select cast(null as date) as credit_date where false
+    select cast(null as date) as credit_date, cast(null as integer) as undated_bucket where false
     {%- else %}
-    select {{ to_local_date('to_timestamp(utc_hour * 3600)') }} as credit_date
+    select {{ to_local_date('to_timestamp(utc_hour * 3600)') }} as credit_date, cast(null as integer) as undated_bucket
     from {{ changes }} where kind = 'hour' and changed and utc_hour is not null
     union
-    select {{ to_local_date('to_timestamp(utc_hour * 3600 + 3599.999999)') }}
+    select {{ to_local_date('to_timestamp(utc_hour * 3600 + 3599.999999)') }}, null
     from {{ changes }} where kind = 'hour' and changed and utc_hour is not null
     union
-    select null from {{ changes }} where kind = 'hour' and changed and utc_hour is null
+    select null, undated_bucket from {{ changes }} where kind = 'hour' and changed and utc_hour is null
     {%- if verdicts_changed %}
     union
-    select {{ to_local_date(instant_column) }}
+    select
+        {{ to_local_date(instant_column) }},
+        case when {{ instant_column }} is null then {{ undated_bucket('id') }} end
     from {{ source_relation }}
     where id in (select duplicate_id from {{ duplicate_changes }} where verdict_changed)
     {%- endif %}
@@ -269,6 +294,7 @@ dates as (
 
 select
     credit_date,
+    undated_bucket,
     timezone('{{ company_timezone() }}', cast(credit_date as timestamp)) as starts_at,
     timezone('{{ company_timezone() }}', cast(credit_date + 1 as timestamp)) as ends_at
 from dates
@@ -294,15 +320,18 @@ from dates
 {%- endmacro %}
 
 {#- The filter of an incremental event model's rows: nothing on a full rebuild (or a first build), else
-    the rows whose local date this run recomputes (and, with `with_undated`, the rows without an instant
-    when their bucket changed). -#}
-{% macro event_rows_to_recompute(changes, recomputed_dates, instant_column, date_column, with_undated=false) -%}
+    the rows whose local date this run recomputes (and, given `undated_id_column`, the rows without an
+    instant in the buckets that changed). -#}
+{% macro event_rows_to_recompute(changes, recomputed_dates, instant_column, date_column, undated_id_column=none) -%}
     {%- if not execute or not is_incremental() or event_ledger_full_rebuild(changes) -%}
         true
     {%- else -%}
         {%- set ranges = _recomputed_ranges(recomputed_dates) -%}
-        {%- set undated = with_undated and run_query(
-            'select count(*) from ' ~ recomputed_dates ~ ' where credit_date is null').columns[0].values()[0] > 0 -%}
+        {%- set buckets = [] -%}
+        {%- if undated_id_column is not none -%}
+            {%- set buckets = run_query('select undated_bucket from ' ~ recomputed_dates
+                                        ~ ' where credit_date is null order by 1').columns[0].values() -%}
+        {%- endif -%}
         (
             {%- if ranges %}
             (
@@ -315,24 +344,31 @@ from dates
             {%- else %}
             false
             {%- endif %}
-            {%- if undated %}
-            or {{ instant_column }} is null
+            {%- if buckets | length > 0 %}
+            or ({{ instant_column }} is null
+                and {{ undated_bucket(undated_id_column) }} in ({{ buckets | join(', ') }}))
             {%- endif %}
         )
     {%- endif -%}
 {%- endmacro %}
 
 {#- The pre-hook of an incremental event model: delete the rows of the dates about to be recomputed (all
-    of them on a full rebuild). -#}
-{% macro delete_event_rows_to_recompute(changes, recomputed_dates, date_column) -%}
+    of them on a full rebuild), and, given `undated_id_column`, the rows without a date in the changed
+    buckets. -#}
+{% macro delete_event_rows_to_recompute(changes, recomputed_dates, date_column, undated_id_column=none) -%}
     {%- if execute and is_incremental() -%}
         {%- if event_ledger_full_rebuild(changes) -%}
             delete from {{ this }}
         {%- else -%}
             delete from {{ this }}
             where {{ date_column }} in (select credit_date from {{ recomputed_dates }} where credit_date is not null)
+                {%- if undated_id_column is not none %}
+                or ({{ date_column }} is null and {{ undated_bucket(undated_id_column) }} in (
+                    select undated_bucket from {{ recomputed_dates }} where credit_date is null))
+                {%- else %}
                 or ({{ date_column }} is null
                     and exists (select 1 from {{ recomputed_dates }} where credit_date is null))
+                {%- endif %}
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}

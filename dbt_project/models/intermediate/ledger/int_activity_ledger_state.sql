@@ -4,5 +4,5 @@
 -- depends_on: {{ ref('int_activity_credits_daily') }}
 -- depends_on: {{ ref('int_activities_rejected') }}
 -- depends_on: {{ ref('int_activities_duplicate_ids') }}
-select kind, utc_hour, fingerprint
+select kind, utc_hour, undated_bucket, fingerprint
 from {{ ref('int_activity_ledger_changes') }}

@@ -4,5 +4,5 @@
 -- depends_on: {{ ref('int_deal_credits_daily') }}
 -- depends_on: {{ ref('int_deals_checked') }}
 -- depends_on: {{ ref('int_deals_duplicate_ids') }}
-select kind, utc_hour, fingerprint
+select kind, utc_hour, undated_bucket, fingerprint
 from {{ ref('int_deal_ledger_changes') }}

@@ -4,5 +4,5 @@
 -- depends_on: {{ ref('int_lead_credits_daily') }}
 -- depends_on: {{ ref('int_leads_rejected') }}
 -- depends_on: {{ ref('int_leads_duplicate_ids') }}
-select kind, utc_hour, fingerprint
+select kind, utc_hour, undated_bucket, fingerprint
 from {{ ref('int_lead_ledger_changes') }}
