@@ -66,10 +66,10 @@ def _undated_buckets(warehouse: Path, event: str) -> set[int]:
 
 
 def _bucket_of(row_id: str) -> int:
-    """A row's bucket as the ledger defines it (macro undated_bucket): its id's hash modulo 1024."""
+    """A row's bucket as the ledger defines it (macro undated_bucket): its id's hash modulo 2^20."""
     import duckdb
 
-    (bucket,) = duckdb.execute("select cast(hash(?) % 1024 as integer)", [row_id]).fetchone()
+    (bucket,) = duckdb.execute("select cast(hash(?) % 1048576 as integer)", [row_id]).fetchone()
     return bucket
 
 
