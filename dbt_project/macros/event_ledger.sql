@@ -1,12 +1,13 @@
 {#- The event ledger of deals, leads and activities (120M rows at M) follows the rows that changed instead of
     counting every event again on each run.
 
-    Each event table's rows are summed into a fingerprint per UTC hour of their instant (created_at,
-    occurred_at; null instants make one more bucket), and compared with the fingerprints stored by the last
-    complete run; the rows without an instant are bucketed by their id instead (open deals change every
-    day: one bucket for them all would check every open deal again). The hours whose fingerprint changed (rows added, changed, deleted or moved, in their new
-    and their old hour) give the local dates to recompute, and so do the rows of every id whose duplicate
-    verdict changed. The credits per user and day and the rejected rows of exactly those dates are deleted
+    Each event table's rows are summed into a fingerprint per UTC hour of their instant (closed_at,
+    created_at, occurred_at), and compared with the fingerprints stored by the last complete run. The rows
+    without an instant are bucketed by their id instead: open deals change every day, and one bucket for
+    them all would check every open deal again. The hours whose fingerprint changed (rows added, changed,
+    deleted or moved, in their new and their old hour) give the local dates to recompute, the buckets that
+    changed give the undated rows to recompute, and so do the rows of every id whose duplicate verdict
+    changed. The credits per user and day and the rejected rows of exactly those dates are deleted
     and computed again; every other date keeps its rows. A date's rows depend on nothing else but the valid
     users, the company time zone and the code, and when any of those changed (or no complete run left its
     state) everything is rebuilt. The result equals a full build row for row (tests/test_event_ledger.py).
@@ -329,7 +330,6 @@ from dates
         true
     {%- else -%}
         {%- set ranges = _recomputed_ranges(recomputed_dates) -%}
-
         (
             {%- if ranges %}
             (
