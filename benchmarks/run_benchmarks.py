@@ -6,8 +6,11 @@ For each scale: generate the sample CRM once (kept under data/benchmarks/, reuse
 `quotas run` on it as a user would, in a fresh process (and, at the backfill scale, the publication on
 its own: the serving copy and the application's PostgreSQL tables), and record the wall time, the CPU time
 and the peak resident memory of the largest process (the command, or the dbt it starts). At the backfill
-scale a year of snapshots is written; last, `quotas report` is timed on each scale's warehouse. The time dbt reports for
-its models is recorded too, so the fixed start-up cost of Dagster and dbt is visible on its own.
+scale a year of snapshots is written; at the daily scales (M by default) the next day's run, a 30-day
+backfill, and the daily workload (the CRM of the evening before, then the next evening's export in the
+same directory) are timed; last, `quotas report` is timed on each scale's warehouse. The time dbt reports
+for its models is recorded too, so the fixed start-up cost of Dagster and dbt is visible on its own, and
+each step's whole output (with dbt's timing of every model) is kept in benchmarks/results/logs/.
 
 Speed is measured here, never in the test suite.
 """
@@ -77,7 +80,7 @@ def _measure(step: str, scale: str, command: list[str]) -> tuple[Measurement, st
     peak_kib = int(peak_file.read_text().split()[-1]) if GNU_TIME.exists() else after.ru_maxrss
     output = completed.stdout + completed.stderr
     log_name = re.sub(r"[^a-z0-9]+", "-", f"{scale} {step}".lower()).strip("-")
-    (RESULTS / "logs").mkdir(exist_ok=True)
+    (RESULTS / "logs").mkdir(parents=True, exist_ok=True)
     (RESULTS / "logs" / f"{log_name}.log").write_text(output)  # where the time went, for profiling
     return Measurement(step, scale, round(wall, 2), round(cpu, 2), round(peak_kib / 1024, 1)), output
 

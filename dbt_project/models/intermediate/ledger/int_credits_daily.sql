@@ -2,8 +2,9 @@
     snapshot is computed from this relation, never from the event rows: it is what keeps the marts cheap
     at 100M activities.
 
-    Each source keeps its own daily table: the deals' is rebuilt when a deal changes (int_deal_credits_daily),
-    the leads' and activities' follow the dates whose rows changed (macros/event_ledger.sql). Their metric
+    Each source keeps its own daily table (int_deal_credits_daily, int_lead_credits_daily,
+    int_activity_credits_daily), each recomputing only the dates whose rows changed (macros/event_ledger.sql).
+    Their metric
     keys (revenue, deals, custom; leads; calls, meetings, emails) never overlap, so the three never share
     a row. -#}
 select * from {{ ref('int_deal_credits_daily') }}
