@@ -55,6 +55,9 @@ class TableContract:
     required: bool
     domain: str
     keeps_extra_columns: bool = False
+    change_instant: str | None = None
+    """For the event tables: the instant the ledger dates a row by. A changed file of such a table is
+    loaded by the hours of this instant that changed (orchestration/raw_changes.py), not whole."""
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -119,6 +122,7 @@ CRM_TABLES: tuple[TableContract, ...] = (
         True,
         "crm",
         keeps_extra_columns=True,
+        change_instant="closed_at",
     ),
     TableContract("deal_splits", _columns(("deal_id", T), ("user_id", T), ("percent", N)), False, "crm"),
     TableContract(
@@ -126,12 +130,14 @@ CRM_TABLES: tuple[TableContract, ...] = (
         _columns(("id", T), ("owner_id", T), ("status", T), ("created_at", TS), ("updated_at", TS)),
         True,
         "crm",
+        change_instant="created_at",
     ),
     TableContract(
         "activities",
         _columns(("id", T), ("owner_id", T), ("type", T), ("occurred_at", TS), ("updated_at", TS)),
         True,
         "crm",
+        change_instant="occurred_at",
     ),
     TableContract("fx_rates", _columns(("currency", T), ("rate_date", D), ("rate_to_usd", N)), False, "crm"),
 )

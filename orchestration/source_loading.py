@@ -235,7 +235,11 @@ def build_contract_select(con: duckdb.DuckDBPyConnection, table: SourceTable) ->
 
 def build_load_sql(con: duckdb.DuckDBPyConnection, table: SourceTable) -> str:
     """`create or replace table raw.<table> as select ...` for one source table."""
-    return f"create or replace table raw.{quote_identifier(table.contract.name)} as {build_contract_select(con, table)}"
+    return _load_sql(table.contract, build_contract_select(con, table))
+
+
+def _load_sql(contract: TableContract, select_sql: str) -> str:
+    return f"create or replace table raw.{quote_identifier(contract.name)} as {select_sql}"
 
 
 def load_source_into_raw(
@@ -248,9 +252,11 @@ def load_source_into_raw(
     """Replace the `raw` tables with the source's contents in one transaction; return row counts.
 
     A table whose file and loading SQL are the same as at the warehouse's last load is left as it is
-    (see source_fingerprints.py): a daily run does not reload 100M unchanged activities. `validate`, when
+    (see source_fingerprints.py): a daily run does not reload 100M unchanged activities. A changed file
+    of an event table is loaded by the hours whose rows changed (see raw_changes.py). `validate`, when
     given, sees every table that was (re)loaded, by its relation name, before the transaction commits.
     """
+    from orchestration.raw_changes import load_changed_keys
     from orchestration.source_fingerprints import store_fingerprints, stored_fingerprints, table_fingerprint
     from orchestration.warehouse import connect
 
@@ -259,22 +265,25 @@ def load_source_into_raw(
         # raw tables are sets; keeping the files' row order costs memory on every large load
         con.execute("set preserve_insertion_order = false")
         found = inspect_source(con, source_dir, tables)
-        statements = [(table.contract.name, table.path, build_load_sql(con, table)) for table in found]
+        selects = [(table.contract, table.path, build_contract_select(con, table)) for table in found]
         previous = stored_fingerprints(con)
-        fingerprints = {name: table_fingerprint(path, sql) for name, path, sql in statements}
+        fingerprints = {
+            contract.name: table_fingerprint(path, _load_sql(contract, select)) for contract, path, select in selects
+        }
         con.execute("begin transaction")
         try:
             con.execute("create schema if not exists raw")
             counts: dict[str, int] = {}
             reloaded: list[str] = []
-            for name, _, sql in statements:
+            for contract, _, select in selects:
+                name = contract.name
                 unchanged = previous.get(name) == fingerprints[name]
+                note = " (unchanged since the last load)"
                 if not unchanged:
-                    con.execute(sql)
+                    note = load_changed_keys(con, contract, select).note()
                 row = con.execute(f"select count(*) from raw.{quote_identifier(name)}").fetchone()
                 counts[name] = int(row[0]) if row else 0
                 if progress:
-                    note = " (unchanged since the last load)" if unchanged else ""
                     progress(f"loaded raw.{name}: {counts[name]:,} rows{note}")
                 if not unchanged:
                     reloaded.append(name)

@@ -43,6 +43,7 @@ from orchestration.postgres_source.connection import (
     source_connection,
 )
 from orchestration.postgres_url import PostgresUrl
+from orchestration.raw_changes import forget_change_keys
 from orchestration.raw_versions import new_raw_version, record_raw_versions, stored_raw_versions
 from orchestration.source_contract import ALL_TABLES, TableContract
 from orchestration.source_loading import (
@@ -378,6 +379,7 @@ def extract_into_raw(
             con.execute("create schema if not exists _ingest")
             # raw now comes from the database: a later load of files must reload every table
             con.execute("drop table if exists _ingest.source_fingerprints")
+            forget_change_keys(con)
             states = _read_states(con)
             raw_tables = _raw_tables(con)
             new_states: dict[str, _State] = {}

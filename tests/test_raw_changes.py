@@ -1,0 +1,140 @@
+"""A changed event file is loaded by the hours whose rows changed, and the raw table equals a whole reload."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from orchestration.source_loading import load_source_into_raw
+from orchestration.warehouse import connect
+from tests.reference.source_builder import deal, team, user, write_source
+
+START = datetime(2025, 3, 1, tzinfo=UTC)
+
+
+def _activity(activity_id: str, hour: int | None, kind: str = "call", minute: int = 0) -> dict:
+    occurred = None if hour is None else START + timedelta(hours=hour, minutes=minute)
+    return {"id": activity_id, "owner_id": "u1", "type": kind, "occurred_at": occurred, "updated_at": START}
+
+
+def _write_activities(source: Path, rows: list[dict]) -> None:
+    """Activities as Parquet with integer-looking text ids and real timestamps, as a CRM export has them."""
+    (source / "activities.csv").unlink(missing_ok=True)
+    values = ", ".join(
+        "({}, 'u1', '{}', {}, timestamptz '{}')".format(
+            f"'{row['id']}'",
+            row["type"],
+            f"timestamptz '{row['occurred_at'].isoformat()}'" if row["occurred_at"] else "null::timestamptz",
+            row["updated_at"].isoformat(),
+        )
+        for row in rows
+    )
+    duckdb.sql(
+        f"copy (select * from (values {values}) as t (id, owner_id, type, occurred_at, updated_at)) "
+        f"to '{source / 'activities.parquet'}' (format parquet)"
+    )
+
+
+def _source(directory: Path, activities: list[dict], deals: list[dict] | None = None) -> Path:
+    source = write_source(directory, teams=[team("t1")], users=[user("u1", "t1")], deals=deals or [])
+    _write_activities(source, activities)
+    return source
+
+
+def _load(warehouse: Path, source: Path) -> dict[str, str]:
+    messages: list[str] = []
+    load_source_into_raw(warehouse, source, progress=messages.append)
+    return {re.match(r"loaded raw\.(\w+)", m).group(1): m for m in messages}  # type: ignore[union-attr]
+
+
+def _rows(warehouse: Path, table: str) -> list[tuple]:
+    with connect(warehouse, read_only=True) as con:
+        return con.execute(f"select * from raw.{table} order by all").fetchall()
+
+
+def _whole_reload(tmp_path: Path, source: Path, table: str) -> list[tuple]:
+    fresh = tmp_path / f"fresh-{table}.duckdb"
+    fresh.unlink(missing_ok=True)
+    load_source_into_raw(fresh, source)
+    return _rows(fresh, table)
+
+
+def _ten_per_hour(hours: int) -> list[dict]:
+    return [_activity(f"{hour * 10 + n}", hour, minute=n) for hour in range(hours) for n in range(10)]
+
+
+def test_a_changed_activities_file_replaces_only_the_hours_that_changed(tmp_path: Path) -> None:
+    activities = _ten_per_hour(20)
+    source = _source(tmp_path / "crm", activities)
+    warehouse = tmp_path / "w.duckdb"
+    _load(warehouse, source)
+
+    edited = [dict(row) for row in activities]
+    edited[30]["type"] = "email"  # hour 3: changed in place
+    edited[50]["occurred_at"] = START + timedelta(hours=7, minutes=30)  # moved from hour 5 to hour 7
+    del edited[90]  # hour 9: deleted (hour 5's row 50 still sits at index 50)
+    edited.append(dict(activities[110]))  # hour 11: an exact duplicate
+    edited.append(_activity("new-1", 30))  # hour 30: a new hour
+    edited[130]["occurred_at"] = None  # hour 13 loses a row to the bucket of its id ("131": index shifted)
+    _write_activities(source, edited)
+
+    message = _load(warehouse, source)["activities"]
+
+    # seven hours (3, 5, 7, 9, 11, 13, 30) and one bucket of ids; the file holds 61 rows in them
+    assert "(8 changed hours or id buckets, 61 rows replaced)" in message, message
+    assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")
+
+
+def test_an_unchanged_content_in_a_rewritten_file_replaces_nothing(tmp_path: Path) -> None:
+    activities = _ten_per_hour(5)
+    source = _source(tmp_path / "crm", activities)
+    warehouse = tmp_path / "w.duckdb"
+    _load(warehouse, source)
+    _write_activities(source, list(reversed(activities)))  # a new file, the same rows in another order
+
+    message = _load(warehouse, source)["activities"]
+
+    assert "(0 changed hours or id buckets, 0 rows replaced)" in message, message
+    assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")
+
+
+def test_deals_without_a_close_are_followed_by_id_bucket_with_their_custom_fields(tmp_path: Path) -> None:
+    open_deals = [deal(f"o{n}", "u1", 100 + n, None, status="open", margin=n) for n in range(40)]
+    won_deals = [deal(f"w{n}", "u1", 50, f"2025-02-{1 + n:02d}T12:00:00Z", margin=1) for n in range(20)]
+    activities = _ten_per_hour(30)
+    source = _source(tmp_path / "crm", activities, open_deals + won_deals)
+    warehouse = tmp_path / "w.duckdb"
+    _load(warehouse, source)
+
+    edited = [dict(row) for row in open_deals + won_deals]
+    edited[0].update(status="won", stage="won", closed_at="2025-03-02T09:15:00Z")  # closed: its bucket and hour
+    edited[1]["margin"] = 99  # a custom field changed on an open deal
+    write_source(source, teams=[team("t1")], users=[user("u1", "t1")], deals=edited)
+    (source / "activities.csv").unlink()  # write_source wrote an empty CSV beside the Parquet file
+
+    message = _load(warehouse, source)["deals"]
+
+    assert re.search(r"\(3 changed hours or id buckets, 2 rows replaced\)", message), message
+    assert _rows(warehouse, "deals") == _whole_reload(tmp_path, source, "deals")
+
+
+def test_a_file_changed_throughout_or_read_another_way_is_reloaded_whole(tmp_path: Path) -> None:
+    activities = _ten_per_hour(4)
+    source = _source(tmp_path / "crm", activities)
+    warehouse = tmp_path / "w.duckdb"
+    _load(warehouse, source)
+
+    _write_activities(source, [{**row, "type": "meeting"} for row in activities])
+    throughout = _load(warehouse, source)["activities"]
+    assert throughout == "loaded raw.activities: 40 rows"
+    assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")
+
+    # a CSV export of the same rows is read by other SQL: its fingerprints are not comparable
+    (source / "activities.parquet").unlink()
+    with connect(warehouse, read_only=True) as con:
+        con.execute(f"copy raw.activities to '{source / 'activities.csv'}' (header)")
+    other_reader = _load(warehouse, source)["activities"]
+    assert other_reader == "loaded raw.activities: 40 rows"
