@@ -80,12 +80,16 @@ class SourceTable:
     def is_absent(self) -> bool:
         return self.path is None and self.relation is None
 
+    def location_sql(self) -> str | None:
+        """The file's path as the SQL literal `reader_sql` holds."""
+        return _sql_string(str(self.path)) if self.path is not None else None
+
     def reader_sql(self) -> str:
         if self.relation is not None:
             return self.relation
-        if self.path is None:
+        location = self.location_sql()
+        if location is None:
             raise SourceError(f"table {self.contract.name}: no file")
-        location = _sql_string(str(self.path))
         if self.is_csv:
             return f"read_csv({location}, header = true, all_varchar = true, auto_detect = true)"
         return f"read_parquet({location})"
@@ -217,6 +221,11 @@ def _extra_column_expressions(con: duckdb.DuckDBPyConnection, table: SourceTable
 
 def build_contract_select(con: duckdb.DuckDBPyConnection, table: SourceTable) -> str:
     """`select ...` reading one source table as the contract's columns and types, plus `_malformed`."""
+    return contract_select(table, contract_expressions(con, table))
+
+
+def contract_expressions(con: duckdb.DuckDBPyConnection, table: SourceTable) -> list[str]:
+    """The select list of the contract's columns, the kept extra columns and `_malformed`."""
     expressions: list[str] = []
     notes: list[str] = []
     for column in table.contract.columns:
@@ -227,10 +236,17 @@ def build_contract_select(con: duckdb.DuckDBPyConnection, table: SourceTable) ->
     expressions.extend(_extra_column_expressions(con, table))
     malformed = f"nullif(concat_ws('; ', {', '.join(notes)}), '')" if notes else "cast(null as varchar)"
     expressions.append(f"{malformed} as _malformed")
-    select_list = ",\n    ".join(expressions)
+    return expressions
+
+
+def contract_select(table: SourceTable, expressions: list[str], with_file_row: bool = False) -> str:
+    """The contract's select over the table's file; `with_file_row` adds the file's own row as a struct
+    (`file_row`), which is cheaper to hash than the cast columns (ids read as integers, say)."""
+    select_list = ",\n    ".join([*expressions, "file_row"] if with_file_row else expressions)
     if table.is_absent:
         return f"select\n    {select_list}\nwhere false"
-    return f"select\n    {select_list}\nfrom {table.reader_sql()}"
+    alias = " as file_row" if with_file_row else ""
+    return f"select\n    {select_list}\nfrom {table.reader_sql()}{alias}"
 
 
 def build_load_sql(con: duckdb.DuckDBPyConnection, table: SourceTable) -> str:
@@ -256,7 +272,7 @@ def load_source_into_raw(
     of an event table is loaded by the hours whose rows changed (see raw_changes.py). `validate`, when
     given, sees every table that was (re)loaded, by its relation name, before the transaction commits.
     """
-    from orchestration.raw_changes import load_changed_keys
+    from orchestration.raw_changes import EventFile, load_changed_keys
     from orchestration.source_fingerprints import store_fingerprints, stored_fingerprints, table_fingerprint
     from orchestration.warehouse import connect
 
@@ -265,22 +281,29 @@ def load_source_into_raw(
         # raw tables are sets; keeping the files' row order costs memory on every large load
         con.execute("set preserve_insertion_order = false")
         found = inspect_source(con, source_dir, tables)
-        selects = [(table.contract, table.path, build_contract_select(con, table)) for table in found]
+        selects = [(table, contract_expressions(con, table)) for table in found]
         previous = stored_fingerprints(con)
         fingerprints = {
-            contract.name: table_fingerprint(path, _load_sql(contract, select)) for contract, path, select in selects
+            table.contract.name: table_fingerprint(table.path, _load_sql(table.contract, contract_select(table, exprs)))
+            for table, exprs in selects
         }
         con.execute("begin transaction")
         try:
             con.execute("create schema if not exists raw")
             counts: dict[str, int] = {}
             reloaded: list[str] = []
-            for contract, _, select in selects:
-                name = contract.name
+            for table, exprs in selects:
+                name = table.contract.name
                 unchanged = previous.get(name) == fingerprints[name]
                 note = " (unchanged since the last load)"
                 if not unchanged:
-                    note = load_changed_keys(con, contract, select).note()
+                    event_file = EventFile(
+                        table.contract,
+                        contract_select(table, exprs),
+                        contract_select(table, exprs, with_file_row=True),
+                        table.location_sql(),
+                    )
+                    note = load_changed_keys(con, event_file).note()
                 row = con.execute(f"select count(*) from raw.{quote_identifier(name)}").fetchone()
                 counts[name] = int(row[0]) if row else 0
                 if progress:

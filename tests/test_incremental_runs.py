@@ -1,9 +1,10 @@
 """A daily run recomputes only the credit dates whose input changed, and gives what a full refresh gives.
 
-The daily-value models are incremental on credit dates (int_ledger_changed_dates). Here a warehouse built
-on the tiny CRM without one day's events is brought up to date with the full CRM, then through an FX rate
-change and back; after each run every mart and every daily-value table equals, row for row, a warehouse
-built from scratch on the same source. The ledger tables that depend on the raw tables alone
+The daily-value models are incremental on credit dates (int_ledger_changed_dates), the target values on
+the as-of date and those dates (macros/valuation.sql). Here a warehouse built on the evening before from the
+tiny CRM without one day's events is brought up to date with the full CRM the next day, then through an FX
+rate change; after each run every mart and every daily-value table equals, row for row, a warehouse built
+from scratch on the same source as of the same day. The ledger tables that depend on the raw tables alone
 (`reusable_table`) are reused when none of their inputs changed, and rebuilt when one did.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -60,8 +61,43 @@ def _with_changed_rate(source: Path, target: Path) -> Path:
 
 
 def _rows(warehouse: Path) -> dict[str, list[tuple]]:
+    """Every compared table as of TINY_AS_OF (a warehouse built on an earlier day also holds its snapshots)."""
     with connect(warehouse, read_only=True) as con:
-        return {name: con.execute(f"select * from {name} order by all").fetchall() for name in COMPARED}
+        tables = {
+            name: con.execute(f"select * from {name} {_as_of_filter(name)} order by all").fetchall()
+            for name in COMPARED
+        }
+        tables["intermediate.int_target_values"] = con.execute(
+            "select * exclude (valued_as_of) from intermediate.int_target_values order by all"
+        ).fetchall()
+    return tables
+
+
+def _as_of_filter(name: str) -> str:
+    return f"where snapshot_date = date '{TINY_AS_OF}'" if name == "marts.quota_snapshots" else ""
+
+
+def _revalued_targets(warehouse: Path) -> set[tuple[str, str]]:
+    """The targets whose value the last run computed (the others were kept from an earlier run)."""
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            "select target_kind, target_id from intermediate.int_target_values "
+            f"where valued_as_of = date '{TINY_AS_OF}'"
+        ).fetchall()
+    return set(rows)
+
+
+def _targets_near(warehouse: Path, first_day: date, last_day: date, changed: set[date]) -> set[tuple[str, str]]:
+    """The targets a run must value again, worked out here from their ranges: those overlapping the days
+    from a week before the earlier as-of date to the later one, or holding a recomputed credit date."""
+    with connect(warehouse, read_only=True) as con:
+        targets = con.execute("select target_kind, target_id, start_date, end_date from intermediate.int_targets")
+        return {
+            (kind, target_id)
+            for kind, target_id, start, end in targets.fetchall()
+            if (end >= first_day - timedelta(days=7) and start <= last_day)
+            or any(start <= day <= end for day in changed)
+        }
 
 
 def _recomputed_dates(warehouse: Path) -> set[date]:
@@ -84,15 +120,16 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
 ) -> None:
     warehouse = tmp_path / "incremental" / "warehouse.duckdb"
     warehouse.parent.mkdir()
+    evening_before = TINY_AS_OF - timedelta(days=1)
     build_warehouse(
         without_events_of_day(tiny_source, tmp_path / "crm_without_day", MISSING_DAY),
         warehouse,
-        TINY_AS_OF,
+        evening_before,
         TINY_TIMEZONE,
     )
     all_dates = _recomputed_dates(warehouse)
 
-    _daily_run(warehouse, tiny_source)
+    _daily_run(warehouse, tiny_source)  # the next day, with that day's events
     with connect(warehouse, read_only=True) as con:
         for event in ("deal", "lead", "activity"):  # the day's events are added to the ledger, not rebuilt
             rebuilt = f"select bool_or(full_rebuild) from intermediate.int_{event}_ledger_changes"
@@ -101,12 +138,19 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     # only the local dates of the day's events (in New York, a UTC day spans two local dates)
     assert recomputed and recomputed <= {date(2025, 11, 11), date(2025, 11, 12)}
     assert len(all_dates) > 300
+    # the targets near either as-of date or holding a recomputed date are valued again, and only those
+    revalued = _revalued_targets(warehouse)
+    assert revalued == _targets_near(warehouse, evening_before, TINY_AS_OF, recomputed)
+    with connect(warehouse, read_only=True) as con:
+        (targets,) = con.execute("select count(*) from intermediate.int_targets").fetchone()
+    assert 0 < len(revalued) < targets / 2
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
 
     # an FX rate changes: every date is recomputed, and the result is again a full refresh's
     changed = _with_changed_rate(tiny_source, tmp_path / "crm_changed_rate")
     _daily_run(warehouse, changed)
     assert len(_recomputed_dates(warehouse)) > 300
+    assert len(_revalued_targets(warehouse)) == targets  # another input changed: every target is valued again
     reference = build_warehouse(changed, tmp_path / "full_changed" / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
     assert _rows(warehouse) == _rows(reference)
 

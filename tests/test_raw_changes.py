@@ -88,12 +88,11 @@ def test_a_changed_activities_file_replaces_only_the_hours_that_changed(tmp_path
     assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")
 
 
-def test_an_unchanged_content_in_a_rewritten_file_replaces_nothing(tmp_path: Path) -> None:
+def test_the_same_rows_exported_to_another_folder_replace_nothing(tmp_path: Path) -> None:
     activities = _ten_per_hour(5)
-    source = _source(tmp_path / "crm", activities)
     warehouse = tmp_path / "w.duckdb"
-    _load(warehouse, source)
-    _write_activities(source, list(reversed(activities)))  # a new file, the same rows in another order
+    _load(warehouse, _source(tmp_path / "crm-2025-03-01", activities))
+    source = _source(tmp_path / "crm-2025-03-02", list(reversed(activities)))  # another file, another order
 
     message = _load(warehouse, source)["activities"]
 

@@ -1,10 +1,26 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='sync_all_columns',
+    pre_hook="{% if is_incremental() %}delete from {{ this }} as kept using ({{ targets_to_revalue() }}) as stale "
+        ~ "where kept.target_kind = stale.target_kind and kept.target_id = stale.target_id{% endif %}",
+    post_hook="{{ store_valuation_basis() }}",
+) }}
 {#- Every target's value as of D and over the week to D. Only days on or before D count, and only days
     inside the target's range. An individual target's value is a difference of its series' running totals
     (on min(D, end) and on the day before its start); a team's or the company's is a sum of its daily values
     (which hold nothing outside the range). A table: quota_progress and goals both read it, and each read of
-    a view would sort every running total again (at M about 3 s per read). -#}
+    a view would sort every running total again (at M about 3 s per read).
+
+    Incremental (macros/valuation.sql): a run values again only the targets whose range is near the new or
+    the previous as-of date or holds a credit date that changed; every other target's value is the same
+    as of either date, and is kept. -#}
+-- depends_on: {{ ref('int_ledger_changed_dates') }}
 with
+
+stale_targets as (
+    {{ targets_to_revalue() }}
+),
 
 individual_targets as (
     select
@@ -12,6 +28,7 @@ individual_targets as (
         least({{ as_of_date() }}, end_date) as value_through,
         least({{ as_of_date() }} - 7, end_date) as week_before_through
     from {{ ref('int_individual_targets') }}
+    semi join stale_targets using (target_kind, target_id)
 ),
 
 {#- The three running totals each individual target needs, looked up in one pass. -#}
@@ -63,6 +80,7 @@ rollup_values as (
             where credit_date <= {{ as_of_date() }} and credit_date > {{ as_of_date() }} - 7
         ) as week_delta
     from {{ ref('int_rollup_target_daily_values') }}
+    semi join stale_targets using (target_kind, target_id)
     group by all
 ),
 
@@ -76,7 +94,9 @@ select
     targets.target_kind,
     targets.target_id,
     coalesce(values_as_of.current_value, 0) as current_value,
-    coalesce(values_as_of.week_delta, 0) as week_delta
+    coalesce(values_as_of.week_delta, 0) as week_delta,
+    {{ as_of_date() }} as valued_as_of
 from {{ ref('int_targets') }} as targets
+semi join stale_targets using (target_kind, target_id)
 left join values_as_of
     on values_as_of.target_kind = targets.target_kind and values_as_of.target_id = targets.target_id

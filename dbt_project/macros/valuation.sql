@@ -1,0 +1,99 @@
+{#- Values as of D kept from run to run (int_target_values).
+
+    A target's value as of D over its range [start, end] is the sum of its credits dated in
+    [start, min(D, end)], and its week's change the sum over (D - 7, D] within the range: D matters only
+    while it is near the range. So a value computed as of P is still the value as of D when the range
+    misses [min(P, D) - 7, max(P, D)] and none of the range's credit dates changed since. A daily run
+    moves D by one day and changes a few credit dates: it revalues the current periods' targets and those
+    whose dates changed, and keeps the settled months and years of history as they are.
+
+    The basis of the kept values, in `<model>_basis`: the as-of date P, the code version, and the
+    fingerprint of every credit date and of every other input (int_ledger_changed_dates), as they were when
+    the values were computed. It is written by the model's post-hook, in the model's own transaction, so it
+    always describes the rows beside it. Without a basis (first build, `--full-refresh`, a new code
+    version, dbt run by hand), or when any other input changed, every value is computed again. -#}
+
+{% macro valuation_basis() -%}
+    {%- set code_version = env_var('DBT_QUOTAS_CODE_VERSION', '') -%}
+    {%- if not execute or not is_incremental() or code_version == '' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set relation = adapter.get_relation(database=this.database, schema=this.schema,
+                                            identifier=this.identifier ~ '_basis') -%}
+    {%- if relation is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set rows = run_query('select distinct cast(as_of_date as varchar), code_version from ' ~ relation) -%}
+    {%- if rows | length != 1 or rows[0][1] != code_version -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return({'relation': relation, 'as_of_date': rows[0][0]}) }}
+{%- endmacro %}
+
+{#- True for the rows whose range [start_column, end_column] must be valued again (every row when there
+    is no usable basis). -#}
+{% macro needs_revaluation(start_column, end_column) -%}
+    {%- set basis = valuation_basis() -%}
+    {%- if basis is none -%}
+        true
+    {%- else -%}
+        {%- set previous = "date '" ~ basis.as_of_date ~ "'" -%}
+        (
+            ({{ end_column }} >= least({{ previous }}, {{ as_of_date() }}) - 7
+                and {{ start_column }} <= greatest({{ previous }}, {{ as_of_date() }}))
+            or exists (
+                select 1 from ({{ _changed_credit_dates(basis.relation) }}) as changed
+                where changed.credit_date between {{ start_column }} and {{ end_column }}
+            )
+            or not exists (
+                select 1
+                from {{ basis.relation }} as kept
+                inner join {{ ref('int_ledger_changed_dates') }} as now
+                    on now.credit_date is null and now.fingerprint = kept.fingerprint
+                where kept.credit_date is null
+            )
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The targets a run values: every target without a basis; otherwise those whose range needs it. The
+    condition is evaluated once per distinct range (a few hundred periods and goal ranges), not per target. -#}
+{% macro targets_to_revalue() -%}
+    {%- if valuation_basis() is none -%}
+        select target_kind, target_id from {{ ref('int_targets') }}
+    {%- else -%}
+        select target_kind, target_id
+        from {{ ref('int_targets') }}
+        semi join (
+            select start_date, end_date
+            from (select distinct start_date, end_date from {{ ref('int_targets') }}) as ranges
+            where {{ needs_revaluation('ranges.start_date', 'ranges.end_date') }}
+        ) as stale_ranges using (start_date, end_date)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The credit dates whose ledger rows differ from the basis's (added, changed or gone). -#}
+{% macro _changed_credit_dates(basis_relation) -%}
+    select coalesce(now.credit_date, kept.credit_date) as credit_date
+    from (
+        select credit_date, fingerprint from {{ ref('int_ledger_changed_dates') }}
+        where credit_date is not null and fingerprint is not null
+    ) as now
+    full outer join (
+        select credit_date, fingerprint from {{ basis_relation }} where credit_date is not null
+    ) as kept
+        on kept.credit_date = now.credit_date
+    where now.fingerprint is distinct from kept.fingerprint
+{%- endmacro %}
+
+{#- The post-hook: the basis of the values just written. -#}
+{% macro store_valuation_basis() -%}
+    create or replace table {{ this.incorporate(path={'identifier': this.identifier ~ '_basis'}) }} as
+    select
+        credit_date,
+        fingerprint,
+        {{ as_of_date() }} as as_of_date,
+        '{{ env_var('DBT_QUOTAS_CODE_VERSION', '') }}' as code_version
+    from {{ ref('int_ledger_changed_dates') }}
+    where fingerprint is not null
+{%- endmacro %}
