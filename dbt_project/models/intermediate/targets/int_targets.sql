@@ -1,7 +1,9 @@
+{{ config(materialized='reusable_table') }}
 {#- Quotas and goals are both targets: a scope (a user, a team, the company) is to reach a value of a
     metric within a date range. A quota's range is its period; a goal's is its own. Each target belongs to
     a context (the range and metric key), the unit in which weights, currencies and rollups are defined.
-    Goals are in the reporting currency and have no metric_field. -#}
+    Goals are in the reporting currency and have no metric_field. A reusable table, read by most of the
+    target models. -#}
 with
 
 quotas as (
