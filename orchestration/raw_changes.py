@@ -65,7 +65,7 @@ def change_key_sql(contract: TableContract) -> str:
 
 @dataclass(frozen=True)
 class EventFile:
-    """A changed source file about to be loaded into its raw table."""
+    """A changed source file of an event table (one with a change instant), about to be loaded into raw."""
 
     contract: TableContract
     load_select: str
@@ -132,20 +132,19 @@ def _has_fingerprints(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> 
 
 
 def load_whole(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> RawLoad:
-    """Replace the raw table with the file's rows; fingerprint them when the table loads by change key.
+    """Replace the raw table with the file's rows, and fingerprint them for the next load.
 
     The fingerprints are read from the file, not from the table just written: at M that is 4 s instead of
     10 s (the new table is not yet checkpointed)."""
     con.execute(f"create or replace table {event_file.table} as {event_file.load_select}")
-    if loads_by_change_key(event_file.contract):
-        _store(con, event_file, event_file.fingerprints_select())
+    _store(con, event_file, event_file.fingerprints_select())
     return RawLoad(whole=True)
 
 
 def load_changed_keys(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> RawLoad:
     """Bring the raw table to the file's rows by replacing only the change keys that differ (inside the
     caller's transaction); reload it whole when that is not possible or not cheaper."""
-    if not loads_by_change_key(event_file.contract) or not _has_fingerprints(con, event_file):
+    if not _has_fingerprints(con, event_file):
         return load_whole(con, event_file)
     key = change_key_sql(event_file.contract)
     con.execute(f"create or replace temp table _file_change_keys as {event_file.fingerprints_select()}")

@@ -258,6 +258,19 @@ def _load_sql(contract: TableContract, select_sql: str) -> str:
     return f"create or replace table raw.{quote_identifier(contract.name)} as {select_sql}"
 
 
+def _load_table(con: duckdb.DuckDBPyConnection, table: SourceTable, expressions: list[str]) -> str:
+    """Write one changed source table into raw: an event table by the hours whose rows changed
+    (raw_changes.py), any other whole. Returns a note for the progress line."""
+    from orchestration.raw_changes import EventFile, load_changed_keys, loads_by_change_key
+
+    select = contract_select(table, expressions)
+    if not loads_by_change_key(table.contract) or table.is_absent:
+        con.execute(_load_sql(table.contract, select))
+        return ""
+    rows_select = contract_select(table, expressions, with_file_row=True)
+    return load_changed_keys(con, EventFile(table.contract, select, rows_select, table.location_sql())).note()
+
+
 def load_source_into_raw(
     warehouse: Path,
     source_dir: Path,
@@ -272,7 +285,6 @@ def load_source_into_raw(
     of an event table is loaded by the hours whose rows changed (see raw_changes.py). `validate`, when
     given, sees every table that was (re)loaded, by its relation name, before the transaction commits.
     """
-    from orchestration.raw_changes import EventFile, load_changed_keys
     from orchestration.source_fingerprints import store_fingerprints, stored_fingerprints, table_fingerprint
     from orchestration.warehouse import connect
 
@@ -295,15 +307,7 @@ def load_source_into_raw(
             for table, exprs in selects:
                 name = table.contract.name
                 unchanged = previous.get(name) == fingerprints[name]
-                note = " (unchanged since the last load)"
-                if not unchanged:
-                    event_file = EventFile(
-                        table.contract,
-                        contract_select(table, exprs),
-                        contract_select(table, exprs, with_file_row=True),
-                        table.location_sql(),
-                    )
-                    note = load_changed_keys(con, event_file).note()
+                note = " (unchanged since the last load)" if unchanged else _load_table(con, table, exprs)
                 row = con.execute(f"select count(*) from raw.{quote_identifier(name)}").fetchone()
                 counts[name] = int(row[0]) if row else 0
                 if progress:

@@ -30,36 +30,31 @@
     {{ return({'relation': relation, 'as_of_date': rows[0][0]}) }}
 {%- endmacro %}
 
-{#- True for the rows whose range [start_column, end_column] must be valued again (every row when there
-    is no usable basis). -#}
-{% macro needs_revaluation(start_column, end_column) -%}
-    {%- set basis = valuation_basis() -%}
-    {%- if basis is none -%}
-        true
-    {%- else -%}
-        {%- set previous = "date '" ~ basis.as_of_date ~ "'" -%}
-        (
-            ({{ end_column }} >= least({{ previous }}, {{ as_of_date() }}) - 7
-                and {{ start_column }} <= greatest({{ previous }}, {{ as_of_date() }}))
-            or exists (
-                select 1 from ({{ _changed_credit_dates(basis.relation) }}) as changed
-                where changed.credit_date between {{ start_column }} and {{ end_column }}
-            )
-            or not exists (
-                select 1
-                from {{ basis.relation }} as kept
-                inner join {{ ref('int_ledger_changed_dates') }} as now
-                    on now.credit_date is null and now.fingerprint = kept.fingerprint
-                where kept.credit_date is null
-            )
+{#- True for the rows whose range [start_column, end_column] must be valued again, given a usable basis. -#}
+{% macro needs_revaluation(start_column, end_column, basis) -%}
+    {%- set previous = "date '" ~ basis.as_of_date ~ "'" -%}
+    (
+        ({{ end_column }} >= least({{ previous }}, {{ as_of_date() }}) - 7
+            and {{ start_column }} <= greatest({{ previous }}, {{ as_of_date() }}))
+        or exists (
+            select 1 from ({{ _changed_credit_dates(basis.relation) }}) as changed
+            where changed.credit_date between {{ start_column }} and {{ end_column }}
         )
-    {%- endif -%}
+        or not exists (
+            select 1
+            from {{ basis.relation }} as kept
+            inner join {{ ref('int_ledger_changed_dates') }} as now
+                on now.credit_date is null and now.fingerprint = kept.fingerprint
+            where kept.credit_date is null
+        )
+    )
 {%- endmacro %}
 
 {#- The targets a run values: every target without a basis; otherwise those whose range needs it. The
     condition is evaluated once per distinct range (a few hundred periods and goal ranges), not per target. -#}
 {% macro targets_to_revalue() -%}
-    {%- if valuation_basis() is none -%}
+    {%- set basis = valuation_basis() -%}
+    {%- if basis is none -%}
         select target_kind, target_id from {{ ref('int_targets') }}
     {%- else -%}
         select target_kind, target_id
@@ -67,7 +62,7 @@
         semi join (
             select start_date, end_date
             from (select distinct start_date, end_date from {{ ref('int_targets') }}) as ranges
-            where {{ needs_revaluation('ranges.start_date', 'ranges.end_date') }}
+            where {{ needs_revaluation('ranges.start_date', 'ranges.end_date', basis) }}
         ) as stale_ranges using (start_date, end_date)
     {%- endif -%}
 {%- endmacro %}
