@@ -109,10 +109,13 @@ def _recomputed_dates(warehouse: Path) -> set[date]:
     return {day for (day,) in rows}
 
 
-def _daily_run(warehouse: Path, source: Path) -> None:
-    """What a daily run does to the models: bring everything up to date, then write D's snapshots."""
+def _daily_run(warehouse: Path, source: Path) -> set[str]:
+    """What a daily run does to the models: bring everything up to date, then write D's snapshots.
+    Returns the reusable tables the models' invocation reused."""
     reload_source(warehouse, source, TINY_AS_OF, TINY_TIMEZONE)
+    reused = _reused_tables(warehouse)
     write_snapshots(warehouse, TINY_AS_OF, TINY_AS_OF, TINY_TIMEZONE)
+    return reused
 
 
 def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
@@ -128,8 +131,11 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
         TINY_TIMEZONE,
     )
     all_dates = _recomputed_dates(warehouse)
+    source = copy_source(tiny_source, tmp_path / "crm")
 
-    _daily_run(warehouse, tiny_source)  # the next day, with that day's events
+    # the next day, with that day's events, from another directory: a new source, so every table is
+    # loaded and every reusable table built
+    assert _daily_run(warehouse, source) == set()
     with connect(warehouse, read_only=True) as con:
         for event in ("deal", "lead", "activity"):  # the day's events are added to the ledger, not rebuilt
             rebuilt = f"select bool_or(full_rebuild) from intermediate.int_{event}_ledger_changes"
@@ -146,9 +152,14 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     assert 0 < len(revalued) < targets / 2
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
 
-    # an FX rate changes: every date is recomputed, and the result is again a full refresh's
-    changed = _with_changed_rate(tiny_source, tmp_path / "crm_changed_rate")
-    _daily_run(warehouse, changed)
+    # an FX rate changes in its file: every date is recomputed, the reusable tables that read the rates
+    # are rebuilt and the others reused, and the result is again a full refresh's
+    changed = _with_changed_rate(source, tmp_path / "crm_changed_rate")
+    shutil.copy(changed / "fx_rates.csv", source / "fx_rates.csv")
+    rebuilt = _reusable_tables() - _daily_run(warehouse, source)
+    assert "intermediate.int_fx_rates_daily" in rebuilt  # reads fx_rates
+    assert "intermediate.int_activity_hour_fingerprints" not in rebuilt  # does not
+    assert set(_confirmed_fingerprints(warehouse).values()) == {True}
     assert len(_recomputed_dates(warehouse)) > 300
     assert len(_revalued_targets(warehouse)) == targets  # another input changed: every target is valued again
     reference = build_warehouse(changed, tmp_path / "full_changed" / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
@@ -220,25 +231,6 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date_reuses_the_reusable_t
     # nor on the daily values of the dates this run did not recompute (here: every date)
     (daily_check,) = [r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_user_daily_")]
     assert daily_check["status"] == "pass" and "int_ledger_changed_dates" in daily_check["compiled_code"]
-
-
-def test_a_changed_source_table_rebuilds_the_reusable_tables_that_read_it(
-    tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
-) -> None:
-    warehouse = tmp_path / tiny_dbt_warehouse.name
-    shutil.copy(tiny_dbt_warehouse, warehouse)
-    # a source in another directory is a new source: every table is loaded and every reusable table built
-    source = copy_source(tiny_source, tmp_path / "crm")
-    reload_source(warehouse, source, TINY_AS_OF, TINY_TIMEZONE)
-    assert _reused_tables(warehouse) == set()
-    # then one rate changes in its file
-    changed = _with_changed_rate(source, tmp_path / "crm_changed_rate")
-    shutil.copy(changed / "fx_rates.csv", source / "fx_rates.csv")
-    reload_source(warehouse, source, TINY_AS_OF, TINY_TIMEZONE)
-    rebuilt = _reusable_tables() - _reused_tables(warehouse)
-    assert "intermediate.int_fx_rates_daily" in rebuilt  # reads fx_rates
-    assert "intermediate.int_activity_hour_fingerprints" not in rebuilt  # does not
-    assert set(_confirmed_fingerprints(warehouse).values()) == {True}
 
 
 def test_a_table_whose_build_was_not_confirmed_or_dbt_without_the_code_version_rebuilds(
