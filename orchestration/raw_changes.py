@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import duckdb
 
 from orchestration.source_contract import TableContract
-from orchestration.sql_identifiers import quote_identifier
+from orchestration.sql_identifiers import quote_identifier, quote_string
 
 CHANGE_KEYS = "_ingest.raw_change_keys"
 UNDATED_BUCKETS = 2**20
@@ -53,7 +53,10 @@ def loads_by_change_key(contract: TableContract) -> bool:
 
 def change_key_sql(contract: TableContract) -> str:
     """A row's change key: its instant's UTC hour (as hours since 1970), or for a row without one a
-    negative bucket of its id, so both kinds share one bigint column."""
+    negative bucket of its id, so both kinds share one bigint column. The same hours and buckets as the
+    dbt ledger's (`utc_hour` and `undated_bucket` in dbt_project/macros), so a day's changes touch the
+    same few keys in both. An instant before 1970 may share a key with a bucket: the key then holds both
+    kinds of rows, which are replaced together, so nothing is lost."""
     if contract.change_instant is None:
         raise ValueError(f"table {contract.name} has no change instant")
     instant = quote_identifier(contract.change_instant)
@@ -104,16 +107,12 @@ def _ensure_table(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _store(con: duckdb.DuckDBPyConnection, event_file: EventFile, fingerprints_sql: str) -> None:
     _ensure_table(con)
-    name = _literal(event_file.contract.name)
+    name = quote_string(event_file.contract.name)
     con.execute(f"delete from {CHANGE_KEYS} where table_name = {name}")
     con.execute(
-        f"insert into {CHANGE_KEYS} select {name}, {_literal(event_file.digest())}, change_key, fingerprint, "
+        f"insert into {CHANGE_KEYS} select {name}, {quote_string(event_file.digest())}, change_key, fingerprint, "
         f"row_count from ({fingerprints_sql})"
     )
 
@@ -121,23 +120,23 @@ def _store(con: duckdb.DuckDBPyConnection, event_file: EventFile, fingerprints_s
 def _has_fingerprints(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> bool:
     _ensure_table(con)
     row = con.execute(
-        f"select count(*) filter (where loader_digest = {_literal(event_file.digest())}), count(*) "
-        f"from {CHANGE_KEYS} where table_name = {_literal(event_file.contract.name)}"
+        f"select count(*) filter (where loader_digest = {quote_string(event_file.digest())}), count(*) "
+        f"from {CHANGE_KEYS} where table_name = {quote_string(event_file.contract.name)}"
     ).fetchone()
     raw_exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = ?",
-        [event_file.contract.name],
+        "select count(*) from duckdb_tables() "
+        f"where schema_name = 'raw' and table_name = {quote_string(event_file.contract.name)}"
     ).fetchone()
     return bool(row and raw_exists and raw_exists[0] and row[1] and row[0] == row[1])
 
 
-def load_whole(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> RawLoad:
-    """Replace the raw table with the file's rows, and fingerprint them for the next load.
+def load_whole(con: duckdb.DuckDBPyConnection, event_file: EventFile, fingerprints_sql: str | None = None) -> RawLoad:
+    """Replace the raw table with the file's rows, and store their fingerprints for the next load.
 
-    The fingerprints are read from the file, not from the table just written: at M that is 4 s instead of
-    10 s (the new table is not yet checkpointed)."""
+    The fingerprints are read from the file (unless the caller already has them), not from the table just
+    written: at M that is 4 s instead of 10 s (the new table is not yet checkpointed)."""
     con.execute(f"create or replace table {event_file.table} as {event_file.load_select}")
-    _store(con, event_file, event_file.fingerprints_select())
+    _store(con, event_file, fingerprints_sql or event_file.fingerprints_select())
     return RawLoad(whole=True)
 
 
@@ -150,10 +149,9 @@ def load_changed_keys(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> 
     con.execute(f"create or replace temp table _file_change_keys as {event_file.fingerprints_select()}")
     con.execute(
         "create or replace temp table _changed_keys as "
-        "select coalesce(new.change_key, old.change_key) as change_key, "
-        "coalesce(new.row_count, 0) as new_rows, coalesce(old.row_count, 0) as old_rows "
+        "select coalesce(new.change_key, old.change_key) as change_key, coalesce(new.row_count, 0) as new_rows "
         "from _file_change_keys as new "
-        f"full outer join (select * from {CHANGE_KEYS} where table_name = {_literal(event_file.contract.name)}) "
+        f"full outer join (select * from {CHANGE_KEYS} where table_name = {quote_string(event_file.contract.name)}) "
         "as old on old.change_key = new.change_key "
         "where new.fingerprint is distinct from old.fingerprint or new.row_count is distinct from old.row_count"
     )
@@ -161,19 +159,20 @@ def load_changed_keys(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> 
         "select (select count(*) from _changed_keys), (select coalesce(sum(new_rows), 0) from _changed_keys), "
         "(select coalesce(sum(row_count), 0) from _file_change_keys)"
     ).fetchone() or (0, 0, 0)
-    whole = new_rows > RELOAD_WHOLE_ABOVE * file_rows
-    if not whole and changed_keys:
-        con.execute(f"delete from {event_file.table} where {key} in (select change_key from _changed_keys)")
-        con.execute(
-            f"insert into {event_file.table} by name select * from ({event_file.load_select}) "
-            f"where {key} in (select change_key from _changed_keys)"
-        )
-        _store(con, event_file, "select * from _file_change_keys")
+    if new_rows > RELOAD_WHOLE_ABOVE * file_rows:
+        load = load_whole(con, event_file, "select * from _file_change_keys")
+    else:
+        if changed_keys:
+            con.execute(f"delete from {event_file.table} where {key} in (select change_key from _changed_keys)")
+            con.execute(
+                f"insert into {event_file.table} by name select * from ({event_file.load_select}) "
+                f"where {key} in (select change_key from _changed_keys)"
+            )
+            _store(con, event_file, "select * from _file_change_keys")
+        load = RawLoad(whole=False, changed_keys=int(changed_keys), rows_replaced=int(new_rows))
     con.execute("drop table _file_change_keys")
     con.execute("drop table _changed_keys")
-    if whole:
-        return load_whole(con, event_file)
-    return RawLoad(whole=False, changed_keys=int(changed_keys), rows_replaced=int(new_rows))
+    return load
 
 
 def forget_change_keys(con: duckdb.DuckDBPyConnection) -> None:

@@ -13,6 +13,8 @@ import uuid
 
 import duckdb
 
+from orchestration.sql_identifiers import quote_string
+
 RAW_VERSIONS = "_ingest.raw_versions"
 
 
@@ -32,8 +34,7 @@ def record_raw_versions(con: duckdb.DuckDBPyConnection, versions: dict[str, str]
     _ensure_table(con)
     # literals, not parameters: a parameter makes DuckDB import pandas and pyarrow (the extract avoids them)
     for name, version in sorted(versions.items()):
-        escaped_name, escaped_version = name.replace("'", "''"), version.replace("'", "''")
-        con.execute(f"insert or replace into {RAW_VERSIONS} values ('{escaped_name}', '{escaped_version}')")
+        con.execute(f"insert or replace into {RAW_VERSIONS} values ({quote_string(name)}, {quote_string(version)})")
 
 
 def new_raw_version() -> str:

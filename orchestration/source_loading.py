@@ -19,7 +19,7 @@ import duckdb
 
 from orchestration.raw_versions import record_raw_versions
 from orchestration.source_contract import ALL_TABLES, Column, ColumnType, TableContract
-from orchestration.sql_identifiers import quote_identifier
+from orchestration.sql_identifiers import quote_identifier, quote_string
 
 SUPPORTED_SUFFIXES = (".parquet", ".csv")
 
@@ -82,7 +82,7 @@ class SourceTable:
 
     def location_sql(self) -> str | None:
         """The file's path as the SQL literal `reader_sql` holds."""
-        return _sql_string(str(self.path)) if self.path is not None else None
+        return quote_string(str(self.path)) if self.path is not None else None
 
     def reader_sql(self) -> str:
         if self.relation is not None:
@@ -93,10 +93,6 @@ class SourceTable:
         if self.is_csv:
             return f"read_csv({location}, header = true, all_varchar = true, auto_detect = true)"
         return f"read_parquet({location})"
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def find_table_file(source_dir: Path, table: str) -> Path | None:

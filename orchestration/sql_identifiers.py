@@ -1,4 +1,5 @@
-"""Identifiers that reach SQL: validated against a strict pattern, then double-quoted.
+"""Identifiers that reach SQL: validated against a strict pattern, then double-quoted (and text values,
+quoted as string literals).
 
 Column names come from source files and configuration, so they are data, not code. Only names made of
 letters, digits and underscores (not starting with a digit) are accepted; anything else is refused
@@ -18,6 +19,11 @@ class UnsafeIdentifierError(ValueError):
 
 def is_plain_identifier(name: str) -> bool:
     return bool(_IDENTIFIER.match(name))
+
+
+def quote_string(text: str) -> str:
+    """A text value as a SQL string literal (paths, names and digests written into DuckDB statements)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def quote_identifier(name: str) -> str:

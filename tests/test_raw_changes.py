@@ -126,9 +126,14 @@ def test_a_file_changed_throughout_or_read_another_way_is_reloaded_whole(tmp_pat
     warehouse = tmp_path / "w.duckdb"
     _load(warehouse, source)
 
-    _write_activities(source, [{**row, "type": "meeting"} for row in activities])
+    meetings = [{**row, "type": "meeting"} for row in activities]
+    _write_activities(source, meetings)
     throughout = _load(warehouse, source)["activities"]
     assert throughout == "loaded raw.activities: 40 rows"
+    assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")
+    # the whole reload kept the fingerprints it compared with: the next change is one hour again
+    _write_activities(source, [*meetings, _activity("late", 2)])
+    assert "(1 changed hours or id buckets, 11 rows replaced)" in _load(warehouse, source)["activities"]
     assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")
 
     # a CSV export of the same rows is read by other SQL: its fingerprints are not comparable
@@ -136,4 +141,4 @@ def test_a_file_changed_throughout_or_read_another_way_is_reloaded_whole(tmp_pat
     with connect(warehouse, read_only=True) as con:
         con.execute(f"copy raw.activities to '{source / 'activities.csv'}' (header)")
     other_reader = _load(warehouse, source)["activities"]
-    assert other_reader == "loaded raw.activities: 40 rows"
+    assert other_reader == "loaded raw.activities: 41 rows"

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from orchestration.serving.paths import ServingPaths, publish_version, staging_directory
-from orchestration.sql_identifiers import quote_identifier
+from orchestration.sql_identifiers import quote_identifier, quote_string
 from orchestration.warehouse import connect
 
 MANIFEST = "published.json"
@@ -39,10 +39,6 @@ class Publication:
             "published_at": self.published_at.isoformat(),
             "row_counts": self.row_counts,
         }
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def new_version(published_at: datetime, as_of: date | None) -> str:
@@ -74,8 +70,8 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
     published_at = datetime.now(UTC)
     staged_file = serving.root / f"{serving.database.name}.tmp-{published_at:%Y%m%dT%H%M%S%f}"
     with connect(Path(":memory:")) as con:
-        con.execute(f"attach {_sql_string(str(warehouse))} as build (read_only)")
-        con.execute(f"attach {_sql_string(str(staged_file))} as serving")
+        con.execute(f"attach {quote_string(str(warehouse))} as build (read_only)")
+        con.execute(f"attach {quote_string(str(staged_file))} as serving")
         tables = mart_tables(con, "build")
         as_of = None
         if "quota_progress" in tables:
@@ -95,7 +91,7 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
         publication = Publication(version, as_of, published_at, counts)
         staged = staging_directory(serving.parquet, version)
         for table in tables:
-            target = _sql_string(str(staged / f"{table}.parquet"))
+            target = quote_string(str(staged / f"{table}.parquet"))
             con.execute(f"copy serving.marts.{quote_identifier(table)} to {target} (format parquet)")
         (staged / MANIFEST).write_text(json.dumps(publication.manifest(), indent=2) + "\n")
         con.execute("detach build")
