@@ -21,7 +21,13 @@ from orchestration.defs.transform.project import ensure_manifest
 from orchestration.warehouse import connect
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
 from tests.support.source_edits import copy_source, rewrite_csv, without_events_of_day
-from tests.support.warehouse import build_warehouse, reload_source, reusable_models, write_snapshots
+from tests.support.warehouse import (
+    build_warehouse,
+    reload_source,
+    reusable_models,
+    reused_tables,
+    write_snapshots,
+)
 
 MISSING_DAY = "2025-11-12"  # UTC date prefix of the events left out of the first source
 COMPARED = [
@@ -113,7 +119,7 @@ def _daily_run(warehouse: Path, source: Path) -> set[str]:
     """What a daily run does to the models: bring everything up to date, then write D's snapshots.
     Returns the reusable tables the models' invocation reused."""
     reload_source(warehouse, source, TINY_AS_OF, TINY_TIMEZONE)
-    reused = _reused_tables(warehouse)
+    reused = reused_tables(warehouse)
     write_snapshots(warehouse, TINY_AS_OF, TINY_AS_OF, TINY_TIMEZONE)
     return reused
 
@@ -152,13 +158,22 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     assert 0 < len(revalued) < targets / 2
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
 
-    # an FX rate changes in its file: every date is recomputed, the reusable tables that read the rates
-    # are rebuilt and the others reused, and the result is again a full refresh's
+    # an FX rate changes in its file, and a deal's amount in its own: every date is recomputed, the
+    # reusable tables that read the rates or the deals' rows are rebuilt and the others reused, and the
+    # result is again a full refresh's
     changed = _with_changed_rate(source, tmp_path / "crm_changed_rate")
-    shutil.copy(changed / "fx_rates.csv", source / "fx_rates.csv")
+    rewrite_csv(
+        changed / "deals.csv",
+        "* replace (case when id = (select min(id) from rows where status = 'won') "
+        "then cast(cast(amount as double) * 2 as varchar) else amount end as amount)",
+    )
+    for name in ("fx_rates.csv", "deals.csv"):
+        shutil.copy(changed / name, source / name)
     rebuilt = _reusable_tables() - _daily_run(warehouse, source)
     assert "intermediate.int_fx_rates_daily" in rebuilt  # reads fx_rates
-    assert "intermediate.int_activity_hour_fingerprints" not in rebuilt  # does not
+    assert "intermediate.int_deal_hour_fingerprints" in rebuilt  # reads the deals' rows
+    assert "intermediate.int_activity_hour_fingerprints" not in rebuilt  # reads neither
+    assert "intermediate.int_quotas_checked" not in rebuilt  # reads only which columns deals has
     assert set(_confirmed_fingerprints(warehouse).values()) == {True}
     assert len(_recomputed_dates(warehouse)) > 300
     assert len(_revalued_targets(warehouse)) == targets  # another input changed: every target is valued again
@@ -168,17 +183,6 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
 
 def _reusable_tables() -> set[str]:
     return {f"{node['schema']}.{node['alias']}" for node in reusable_models().values()}
-
-
-def _reused_tables(warehouse: Path) -> set[str]:
-    """The tables the last dbt invocation on `warehouse` reused (its run_results.json says REUSED)."""
-    results = json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())
-    manifest = json.loads(ensure_manifest().read_text())
-    return {
-        f"{manifest['nodes'][result['unique_id']]['schema']}.{manifest['nodes'][result['unique_id']]['alias']}"
-        for result in results["results"]
-        if result.get("adapter_response", {}).get("_message") == "REUSED"
-    }
 
 
 def _confirmed_fingerprints(warehouse: Path) -> dict[str, bool]:
@@ -217,7 +221,7 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date_reuses_the_reusable_t
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
 
     assert _recomputed_dates(warehouse) == set()
-    assert _reused_tables(warehouse) == reusable
+    assert reused_tables(warehouse) == reusable
     assert _retired_relations_left(warehouse) == []
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
     # the reused rows passed their tests when they were built: the checks are not run on them again
@@ -232,6 +236,15 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date_reuses_the_reusable_t
     (daily_check,) = [r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_user_daily_")]
     assert daily_check["status"] == "pass" and "int_ledger_changed_dates" in daily_check["compiled_code"]
 
+    # deals gain a numeric column (added in place: the file is unchanged, so the load keeps the table): a
+    # custom quota may now name it, so the checked quotas, which read only the deals' columns, are rebuilt
+    with connect(warehouse) as con:
+        con.execute("alter table raw.deals add column seats integer default 1")
+    reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
+    rebuilt = reusable - reused_tables(warehouse)
+    assert "intermediate.int_quotas_checked" in rebuilt
+    assert "intermediate.int_activity_hour_fingerprints" not in rebuilt
+
 
 def test_a_table_whose_build_was_not_confirmed_or_dbt_without_the_code_version_rebuilds(
     tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
@@ -245,9 +258,9 @@ def test_a_table_whose_build_was_not_confirmed_or_dbt_without_the_code_version_r
             "where model = 'model.quotas.int_activity_hour_fingerprints'"
         )
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
-    assert _reusable_tables() - _reused_tables(warehouse) == {"intermediate.int_activity_hour_fingerprints"}
+    assert _reusable_tables() - reused_tables(warehouse) == {"intermediate.int_activity_hour_fingerprints"}
     assert _confirmed_fingerprints(warehouse)["int_activity_hour_fingerprints"] is True
 
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE, reuse_tables=False)
-    assert _reused_tables(warehouse) == set()
+    assert reused_tables(warehouse) == set()
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)

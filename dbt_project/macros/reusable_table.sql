@@ -7,7 +7,9 @@
         versions of dbt and DuckDB, set by the pipeline; unset, as with dbt by hand, nothing is reused);
       - the company settings (time zone, reporting currency);
       - the version of every raw table it reads, directly or through other models (`_ingest.raw_versions`,
-        written by the load or the extract with the rows: a reloaded or changed table gets a new version).
+        written by the load or the extract with the rows: a reloaded or changed table gets a new version);
+        of a raw table a model names in its `meta.reads_only_the_columns_of` (the checked quotas read only
+        which custom fields deals has), the names and types of its columns instead.
     The table is reused when the fingerprint equals the one it was built with, and that build was confirmed:
     its `dbt build` ended with the table and all of its tests passing (`confirm_reusable_tables`, run at the
     end of every invocation). A reused table's own tests are then skipped: they would test the same rows.
@@ -86,13 +88,32 @@
                     {{- exceptions.raise_compiler_error(unique_id ~ ' is a reusable_table but ' ~ node_id
                         ~ ' reads the run date (' ~ macro_id ~ ')') -}}
                 {%- endfor -%}
+                {%- set columns_only = (node.config.get('meta') or {}).get('reads_only_the_columns_of', []) -%}
                 {%- for parent in node.depends_on.nodes -%}
-                    {%- do queue.append(parent) -%}
+                    {%- set parent_source = graph.sources.get(parent) -%}
+                    {%- if parent_source is not none
+                          and parent_source.source_name ~ '.' ~ parent_source.name in columns_only -%}
+                        {%- do parts.append(parent ~ '.columns=' ~ _column_signature(parent_source)) -%}
+                    {%- else -%}
+                        {%- do queue.append(parent) -%}
+                    {%- endif -%}
                 {%- endfor -%}
             {%- endif -%}
         {%- endif -%}
     {%- endfor -%}
     {{- return(local_md5(parts | sort | join('|'))) -}}
+{%- endmacro %}
+
+{#- The names and types of a source table's columns: what a model that reads only its catalogue (which
+    custom fields deals has, say) depends on, instead of the table's rows. -#}
+{% macro _column_signature(source_node) -%}
+    {%- set relation = api.Relation.create(database=source_node.database, schema=source_node.schema,
+                                           identifier=source_node.identifier) -%}
+    {%- set columns = [] -%}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- do columns.append(column.name ~ ' ' ~ column.dtype) -%}
+    {%- endfor -%}
+    {{- return(columns | join(',')) -}}
 {%- endmacro %}
 
 {% macro _write_fingerprint(unique_id, fingerprint) -%}

@@ -118,6 +118,17 @@ def reload_source(
     )
 
 
+def reused_tables(warehouse: Path) -> set[str]:
+    """The tables the last dbt invocation on `warehouse` reused (its run_results.json says REUSED)."""
+    results = json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())
+    manifest = json.loads(ensure_manifest().read_text())
+    return {
+        f"{manifest['nodes'][result['unique_id']]['schema']}.{manifest['nodes'][result['unique_id']]['alias']}"
+        for result in results["results"]
+        if result.get("adapter_response", {}).get("_message") == "REUSED"
+    }
+
+
 def _plain(value: Any) -> Any:
     return float(value) if isinstance(value, Decimal) else value
 

@@ -1,7 +1,7 @@
 {{ config(
     materialized='incremental',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_event_rows_to_recompute(ref('int_deal_ledger_changes'), ref('int_deal_recomputed_dates'), 'closed_on', 'deal_id') }}",
+    pre_hook=before_begin("{{ delete_event_rows_to_recompute(ref('int_deal_ledger_changes'), ref('int_deal_recomputed_dates'), 'closed_on', 'deal_id') }}"),
 ) }}
 {#- A table, not a view: five models read it, and at scale the checks cost more than writing their result
     once. Incremental on the deals' local close dates (null: not closed) like the leads' and activities'

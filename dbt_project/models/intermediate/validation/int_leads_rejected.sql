@@ -1,6 +1,6 @@
 {{ config(
     materialized='incremental',
-    pre_hook="{{ delete_event_rows_to_recompute(ref('int_lead_ledger_changes'), ref('int_lead_recomputed_dates'), 'created_on', 'source_id') }}",
+    pre_hook=before_begin("{{ delete_event_rows_to_recompute(ref('int_lead_ledger_changes'), ref('int_lead_recomputed_dates'), 'created_on', 'source_id') }}"),
 ) }}
 {#- The leads rows set aside, with the first check each failed, for the quarantine. Incremental on the
     rows' local dates like the credits (null: rows without created_at, by bucket of their id). -#}

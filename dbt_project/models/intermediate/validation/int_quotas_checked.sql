@@ -1,10 +1,11 @@
-{{ config(materialized='reusable_table') }}
+{{ config(materialized='reusable_table', meta={'reads_only_the_columns_of': ['crm.deals']}) }}
 {#- Quotas with their first failing check, their period's dates and their scope. A custom quota's
     metric_field must be one of the numeric columns deals actually has: it is compared as a name with
     that list and never reaches SQL. A quota without a currency is in the reporting currency.
     A reusable table: some ten models read it, and as a view its checks over 1.6M quotas at M ran again
     for each of them (~0.8 s a read). -#}
--- the numeric deal columns are read from the catalogue at run time: deals is an input like the others
+-- the numeric deal columns are read from the catalogue at run time: deals is an input like the others,
+-- though only its columns count for reuse (a new day of deals does not check the quotas again)
 -- depends_on: {{ source('crm', 'deals') }}
 with
 
