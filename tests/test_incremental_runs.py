@@ -17,7 +17,6 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.defs.transform.project import ensure_manifest
 from orchestration.warehouse import connect
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
 from tests.support.source_edits import copy_source, rewrite_csv, without_events_of_day
