@@ -13,6 +13,11 @@ The fingerprints are only trusted when they were written by the same loading SQL
 and casts, wherever the file lies), the same way of fingerprinting and the same DuckDB version, in the same
 transaction as the rows they describe. Otherwise, or when most of the table changed, the table is reloaded
 whole and fingerprinted afresh. A PostgreSQL extract, which writes `raw` its own way, drops them.
+
+The dbt ledger compares the same kind of fingerprints from run to run to find the hours whose rows
+changed. While the load's fingerprints describe the raw table, it takes them from here (the table and the
+fingerprints are written in one transaction) instead of hashing 100M rows again; without them, after an
+extract, it computes its own (dbt_project/macros/event_ledger.sql, `event_hour_fingerprints`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,10 @@ from orchestration.sql_identifiers import quote_identifier, quote_string
 
 CHANGE_KEYS = "_ingest.raw_change_keys"
 UNDATED_BUCKETS = 2**20
-FINGERPRINT_FORMAT = "change-key-hour-or-bucket/file-row-hash/1"
+UNDATED_KEY_BASE = -(2**40)
+"""Bucket b of the rows without an instant has key UNDATED_KEY_BASE - b: below the hour of any instant DuckDB
+can hold (about -2.5e9 hours since 1970), so a key is either an hour or a bucket, never both."""
+FINGERPRINT_FORMAT = "change-key-hour-or-bucket/file-row-hash/2"
 """Changed whenever the keys or the hashing change, so that older stored fingerprints are not compared."""
 RELOAD_WHOLE_ABOVE = 0.5
 """Above this share of the file's rows in changed keys, deleting and inserting costs more than a reload."""
@@ -53,16 +61,15 @@ def loads_by_change_key(contract: TableContract) -> bool:
 
 def change_key_sql(contract: TableContract) -> str:
     """A row's change key: its instant's UTC hour (as hours since 1970), or for a row without one a
-    negative bucket of its id, so both kinds share one bigint column. The same hours and buckets as the
-    dbt ledger's (`utc_hour` and `undated_bucket` in dbt_project/macros), so a day's changes touch the
-    same few keys in both. An instant before 1970 may share a key with a bucket: the key then holds both
-    kinds of rows, which are replaced together, so nothing is lost."""
+    bucket of its id far below every hour, so both kinds share one bigint column. The same hours and
+    buckets as the dbt ledger's (`utc_hour` and `undated_bucket` in dbt_project/macros): the ledger takes
+    these fingerprints as its own (`event_hour_fingerprints`) instead of reading the table again."""
     if contract.change_instant is None:
         raise ValueError(f"table {contract.name} has no change instant")
     instant = quote_identifier(contract.change_instant)
     return (
         f"coalesce(cast(floor(epoch_ms({instant}) / 3600000) as bigint), "
-        f"-1 - cast(hash(id) % {UNDATED_BUCKETS} as bigint))"
+        f"{UNDATED_KEY_BASE} - cast(hash(id) % {UNDATED_BUCKETS} as bigint))"
     )
 
 

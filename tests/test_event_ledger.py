@@ -56,6 +56,21 @@ def _ledger_state(warehouse: Path, event: str) -> tuple[bool, set[date | None]]:
     return full, {day for (day,) in dates}
 
 
+def _hours_in_ledger_and_table(warehouse: Path, event: str, table: str, instant: str) -> tuple[list, list]:
+    """The hours and buckets with their row counts, as the ledger's fingerprints have them (taken from the
+    load) and as the raw table holds them."""
+    with connect(warehouse, read_only=True) as con:
+        ledger = con.execute(
+            f"select utc_hour, undated_bucket, row_count from intermediate.int_{event}_hour_fingerprints order by all"
+        ).fetchall()
+        table_rows = con.execute(
+            f"select cast(floor(epoch_ms({instant}) / 3600000) as bigint) as utc_hour, "
+            f"case when {instant} is null then cast(hash(id) % 1048576 as integer) end as undated_bucket, count(*) "
+            f"from raw.{table} group by all order by all"
+        ).fetchall()
+    return ledger, table_rows
+
+
 def _undated_buckets(warehouse: Path, event: str) -> set[int]:
     """The buckets of rows without an instant that the run recomputed."""
     with connect(warehouse, read_only=True) as con:
@@ -160,6 +175,14 @@ def test_moved_deleted_duplicated_and_undated_rows_recompute_only_their_dates_an
     assert _undated_buckets(warehouse, "lead") == {_bucket_of("999999")}
     assert _undated_buckets(warehouse, "activity") == set()
     assert lead_before  # the copied lead exists in the tiny CRM
+    # the ledger took the load's fingerprints: the same hours and buckets, holding the same rows, as the table's
+    for event, table, instant in [
+        ("deal", "deals", "closed_at"),
+        ("lead", "leads", "created_at"),
+        ("activity", "activities", "occurred_at"),
+    ]:
+        ledger, table_rows = _hours_in_ledger_and_table(warehouse, event, table, instant)
+        assert ledger == table_rows and len(ledger) > 10
     reference = build_warehouse(source, tmp_path / "full" / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
     assert _rows(warehouse) == _rows(reference)
     with connect(warehouse, read_only=True) as con:

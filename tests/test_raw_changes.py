@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.raw_changes import CHANGE_KEYS, UNDATED_KEY_BASE
 from orchestration.source_loading import load_source_into_raw
 from orchestration.warehouse import connect
 from tests.reference.source_builder import deal, team, user, write_source
@@ -142,3 +143,28 @@ def test_a_file_changed_throughout_or_read_another_way_is_reloaded_whole(tmp_pat
         con.execute(f"copy raw.activities to '{source / 'activities.csv'}' (header)")
     other_reader = _load(warehouse, source)["activities"]
     assert other_reader == "loaded raw.activities: 41 rows"
+
+
+def test_an_instant_before_1970_and_a_row_without_one_never_share_a_key(tmp_path: Path) -> None:
+    """The dbt ledger reads a key as an hour or as a bucket of ids: the two ranges must not meet."""
+    activities = [
+        {**_activity("old", None), "occurred_at": datetime(1969, 12, 31, 22, 30, tzinfo=UTC)},
+        _activity("undated", None),
+        *_ten_per_hour(2),
+    ]
+    source = _source(tmp_path / "crm", activities)
+    warehouse = tmp_path / "w.duckdb"
+    _load(warehouse, source)
+    with connect(warehouse, read_only=True) as con:
+        keys = con.execute(
+            f"select change_key, row_count from {CHANGE_KEYS} where table_name = 'activities' order by all"
+        ).fetchall()
+        (bucket,) = con.execute("select hash('undated') % 1048576").fetchone()
+    # 22:30 on the last day of 1969 is hour -2 since 1970; the undated row's key is its bucket below the base
+    first = int(START.timestamp()) // 3600
+    assert keys == [(UNDATED_KEY_BASE - bucket, 1), (-2, 1), (first, 10), (first + 1, 10)]
+
+    activities[0] = {**activities[0], "type": "email"}
+    _write_activities(source, activities)
+    assert "(1 changed hours or id buckets, 1 rows replaced)" in _load(warehouse, source)["activities"]
+    assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")

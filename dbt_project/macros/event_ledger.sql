@@ -17,8 +17,26 @@
 
 {#- The fingerprint of an event table's rows per UTC hour of `instant_column`; the rows without one go to
     one of 2^20 buckets by id (undated_bucket; null for the rows with an instant). `columns` are those the
-    ledger reads; ['event_rows'] hashes whole rows. -#}
+    ledger reads; ['event_rows'] hashes whole rows.
+
+    A load from a file already fingerprinted the rows by the same hours and buckets, in the transaction
+    that wrote them (orchestration/raw_changes.py, `_ingest.raw_change_keys`); those fingerprints are taken
+    as they are (at M, 100M activities need not be hashed again). They hash the file's rows, not the
+    table's, so the loading SQL's digest is added in: a loader that casts the same file differently
+    changes every hour. Only consistency from run to run matters: a switch between the two kinds of
+    fingerprints makes every hour differ, and every date is recomputed once. -#}
 {% macro event_hour_fingerprints(relation, instant_column, columns, id_column='id') -%}
+    {%- set change_keys = _load_change_keys(relation.identifier) -%}
+    {%- if change_keys is not none %}
+    select
+        case when change_key > {{ undated_key_base() }} then change_key end as utc_hour,
+        case when change_key <= {{ undated_key_base() }}
+            then cast({{ undated_key_base() }} - change_key as integer) end as undated_bucket,
+        fingerprint + cast(hash(loader_digest) as hugeint) as fingerprint,
+        row_count
+    from {{ change_keys }}
+    where table_name = '{{ relation.identifier }}'
+    {%- else %}
     select
         {{ utc_hour(instant_column) }} as utc_hour,
         case when {{ instant_column }} is null then {{ undated_bucket(id_column) }} end as undated_bucket,
@@ -26,6 +44,27 @@
         count(*) as row_count
     from {{ relation }} as event_rows
     group by all
+    {%- endif %}
+{%- endmacro %}
+
+{#- The key of undated bucket b in `_ingest.raw_change_keys` is this base minus b (UNDATED_KEY_BASE in
+    orchestration/raw_changes.py): below the hour of any instant. -#}
+{% macro undated_key_base() -%}
+    -1099511627776
+{%- endmacro %}
+
+{#- The load's fingerprints per change key, when the last load of this raw table left them (a file load
+    does; a PostgreSQL extract drops them); else none. -#}
+{% macro _load_change_keys(table_name) -%}
+    {%- if not execute -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set stored = adapter.get_relation(database=target.database, schema='_ingest', identifier='raw_change_keys') -%}
+    {%- if stored is none -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set counted = run_query("select count(*) from " ~ stored ~ " where table_name = '" ~ table_name ~ "'") -%}
+    {{- return(stored if counted.columns[0].values()[0] > 0 else none) -}}
 {%- endmacro %}
 
 {#- The bucket of a row without an instant: a function of its id alone, so that every copy and version of
