@@ -155,6 +155,9 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     with connect(warehouse, read_only=True) as con:
         (targets,) = con.execute("select count(*) from intermediate.int_targets").fetchone()
     assert 0 < len(revalued) < targets / 2
+    # the day's snapshot read the values just computed for that day, instead of the running totals
+    (compiled,) = (warehouse.parent / "dbt_target" / "compiled").rglob("quota_snapshots.sql")
+    assert "values_of_the_day" in compiled.read_text()
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
 
     # an FX rate changes in its file, and a deal's amount in its own: every date is recomputed, the

@@ -92,3 +92,34 @@
     from {{ ref('int_ledger_changed_dates') }}
     where fingerprint is not null
 {%- endmacro %}
+
+{#- Whether int_target_values holds every target's value as of `day` (a date literal) for the ledger as it
+    is now: its basis says it was computed as of that day, by this code, from credit dates and other
+    inputs whose fingerprints are those of int_ledger_changed_dates now. The daily run's snapshot of its
+    own as-of date then reads those values instead of looking each quota up in the running totals. -#}
+{% macro target_values_hold(day) -%}
+    {%- set code_version = env_var('DBT_QUOTAS_CODE_VERSION', '') -%}
+    {%- if not execute or code_version == '' -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set values = ref('int_target_values') -%}
+    {%- set basis = adapter.get_relation(database=values.database, schema=values.schema,
+                                         identifier=values.identifier ~ '_basis') -%}
+    {%- if basis is none -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set query -%}
+        select
+            (select count(*) from {{ basis }}) as kept_rows,
+            (select count(*) from {{ basis }}
+             where as_of_date <> {{ day }} or code_version <> '{{ code_version }}') as other_basis,
+            (select count(*)
+             from {{ basis }} as kept
+             full outer join (
+                 select credit_date, fingerprint from {{ ref('int_ledger_changed_dates') }} where fingerprint is not null
+             ) as now on now.credit_date is not distinct from kept.credit_date
+             where now.fingerprint is distinct from kept.fingerprint) as changed_inputs
+    {%- endset -%}
+    {%- set rows = run_query(query) -%}
+    {{- return(rows[0][0] > 0 and rows[0][1] == 0 and rows[0][2] == 0) -}}
+{%- endmacro %}

@@ -58,6 +58,10 @@ def _metric_key(row: Row) -> tuple:
     return (row["period_id"], row["metric_type"], field)
 
 
+def _literals(values: list[str]) -> str:
+    return ", ".join(f"'{value}'" for value in values) or "null"
+
+
 def differences(warehouse: Path, expected: ExpectedMarts) -> list[str]:
     problems = compare_rows(
         "quotas",
@@ -102,6 +106,14 @@ def differences(warehouse: Path, expected: ExpectedMarts) -> list[str]:
         key=lambda row: (*_metric_key(row), row["user_id"]),
         numbers=("current_value", "target_value", "attainment_percent", "vs_quota"),
         exact=("rank", "team_rank", "team_id", "user_name"),
+    )
+    snapshot_days = sorted({str(row["snapshot_date"]) for row in expected.quota_snapshots})
+    problems += compare_rows(
+        "quota_snapshots",
+        read_mart(warehouse, "quota_snapshots", f"cast(snapshot_date as varchar) in ({_literals(snapshot_days)})"),
+        expected.quota_snapshots,
+        key=lambda row: (row["quota_id"], str(row["snapshot_date"])),
+        numbers=("current_value", "attainment_percent", "target_value"),
     )
     actual_quarantine = {(row["source_table"], row["source_id"]) for row in read_mart(warehouse, "quarantine")}
     expected_quarantine = expected.quarantined()

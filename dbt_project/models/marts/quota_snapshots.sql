@@ -16,6 +16,10 @@
 -- depends_on: {{ ref('int_rollup_target_daily_values') }}
 -- depends_on: {{ ref('int_rollup_target_running_totals') }}
 -- depends_on: {{ ref('int_user_running_totals') }}
+-- depends_on: {{ ref('int_target_values') }}
+-- depends_on: {{ ref('int_ledger_changed_dates') }}
+{%- set one_day = snapshot_window_start() == snapshot_window_end() %}
+{%- set values_of_the_day = one_day and target_values_hold(snapshot_window_end()) %}
 
 with
 
@@ -39,14 +43,52 @@ quota_days as (
     where quotas.rejection_reason is null
 ),
 
-{#- An individual quota's value on a day: its series' running total on that day less the one on the day
-    before the period started, both looked up in one pass. -#}
 individual_days as (
     select quota_days.*, series.series_id
     from quota_days
     inner join {{ ref('int_individual_targets') }} as series
         on series.target_kind = 'quota' and series.target_id = quota_days.quota_id
 ),
+
+rollup_days as (
+    select * from quota_days where scope_type in ('team', 'company')
+),
+
+{#- The daily run's one day is the day the target values were just computed for (macros/valuation.sql,
+    target_values_hold): each quota's snapshot is its value as of that day, already known. -#}
+{%- if values_of_the_day %}
+
+values_of_the_day as (
+    select target_id as quota_id, current_value
+    from {{ ref('int_target_values') }}
+    where target_kind = 'quota'
+),
+
+individual_snapshots as (
+    select
+        individual_days.quota_id,
+        individual_days.snapshot_date,
+        coalesce(values_of_the_day.current_value, 0) as current_value,
+        individual_days.target_value,
+        individual_days.period_id
+    from individual_days
+    left join values_of_the_day on values_of_the_day.quota_id = individual_days.quota_id
+),
+
+rollup_snapshots as (
+    select
+        rollup_days.quota_id,
+        rollup_days.snapshot_date,
+        coalesce(values_of_the_day.current_value, 0) as current_value,
+        rollup_days.target_value,
+        rollup_days.period_id
+    from rollup_days
+    left join values_of_the_day on values_of_the_day.quota_id = rollup_days.quota_id
+),
+{%- else %}
+
+{#- An individual quota's value on a day: its series' running total on that day less the one on the day
+    before the period started, both looked up in one pass. -#}
 
 lookups as (
     select quota_id, series_id, cast(null as date) as snapshot_date, cast(start_date - interval 1 day as date) as lookup_day
@@ -75,15 +117,11 @@ individual_snapshots as (
         on before_start.quota_id = individual_days.quota_id and before_start.snapshot_date is null
 ),
 
-rollup_days as (
-    select * from quota_days where scope_type in ('team', 'company')
-),
-
 {#- A team's or the company's quota: a window of one day (every daily run) needs each quota's total up to
     that day, one aggregate of its daily values. A longer window (a backfill) reads the running totals, one
     lookup per quota and day. Both are exact DECIMAL sums of the same daily values, so they agree to the
     last digit. #}
-{%- if snapshot_window_start() == snapshot_window_end() %}
+{%- if one_day %}
 
 rollup_totals as (
     select target_id as quota_id, sum(daily_value) as value_to_date
@@ -122,6 +160,7 @@ rollup_snapshots as (
         on cumulative.quota_id = rollup_days.quota_id
         and rollup_days.snapshot_date >= cumulative.credit_date
 ),
+{%- endif %}
 {%- endif %}
 
 snapshots as (
