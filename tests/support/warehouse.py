@@ -120,19 +120,13 @@ def reload_source(
 
 def reused_tables(warehouse: Path) -> set[str]:
     """The tables the last dbt invocation on `warehouse` reused (its run_results.json says REUSED)."""
-    return {name for name, message in model_messages(warehouse).items() if message == "REUSED"}
-
-
-def model_messages(warehouse: Path) -> dict[str, str]:
-    """What the last dbt invocation on `warehouse` said of each model it ran (`schema.table`: message)."""
     results = json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())
     manifest = json.loads(ensure_manifest().read_text())
-    messages = {}
-    for result in results["results"]:
-        node = manifest["nodes"].get(result["unique_id"], {})
-        if node.get("resource_type") == "model":
-            messages[f"{node['schema']}.{node['alias']}"] = str(result.get("adapter_response", {}).get("_message"))
-    return messages
+    return {
+        f"{manifest['nodes'][result['unique_id']]['schema']}.{manifest['nodes'][result['unique_id']]['alias']}"
+        for result in results["results"]
+        if result.get("adapter_response", {}).get("_message") == "REUSED"
+    }
 
 
 def _plain(value: Any) -> Any:

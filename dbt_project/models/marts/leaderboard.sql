@@ -1,4 +1,3 @@
-{{ config(materialized='merged_table', merge_key=['period_id', 'metric_type', 'metric_field', 'quota_id'], refreshed_columns=['as_of_date']) }}
 {#- One row per individual quota, ranked within its period and metric key by attainment (rounded to
     2 decimals; ties share a rank and the next rank skips), and within the user's team on the reference
     day R. display_order breaks ties by value, then name, for screens that need one order. -#}

@@ -1,4 +1,3 @@
-{{ config(materialized='merged_table', merge_key=['quota_id'], refreshed_columns=['as_of_date']) }}
 {#- How each rep did in every period that has started by D: the final value for periods that are over,
     the value so far for the current ones, with the rank the rep had in that period and metric. -#}
 select

@@ -1,4 +1,3 @@
-{{ config(materialized='merged_table', merge_key=['quota_id'], refreshed_columns=['as_of_date']) }}
 {#- Progress and pace of every quota as of D. Days are counted inclusively; before the period starts
     nothing has elapsed and every day remains. -#}
 with

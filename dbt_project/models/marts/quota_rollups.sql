@@ -1,4 +1,3 @@
-{{ config(materialized='merged_table', merge_key=['scope_type', 'team_id', 'period_id', 'metric_type', 'metric_field'], refreshed_columns=['as_of_date']) }}
 {#- Every team and the company, for every period and metric key that has a quota at any level: the
     weighted value of everything below it, its own target (if it has a quota), and the targets its direct
     children carry (over-assignment). -#}

@@ -1,4 +1,3 @@
-{{ config(materialized='merged_table', merge_key=['id'], refreshed_columns=['as_of_date']) }}
 {#- The quota configuration as the application wrote it, with each quota's value and attainment as of D. -#}
 select
     quotas.quota_id as id,
