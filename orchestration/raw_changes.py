@@ -170,16 +170,49 @@ def load_changed_keys(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> 
         load = load_whole(con, event_file, "select * from _file_change_keys")
     else:
         if changed_keys:
-            con.execute(f"delete from {event_file.table} where {key} in (select change_key from _changed_keys)")
-            con.execute(
-                f"insert into {event_file.table} by name select * from ({event_file.load_select}) "
-                f"where {key} in (select change_key from _changed_keys)"
-            )
+            instants = _instants_of_changed_keys(con, event_file.contract)
+            rows = f"{instants} and {key} in (select change_key from _changed_keys)"
+            con.execute(f"delete from {event_file.table} where {rows}")
+            con.execute(f"insert into {event_file.table} by name select * from ({event_file.load_select}) where {rows}")
             _store(con, event_file, "select * from _file_change_keys")
         load = RawLoad(whole=False, changed_keys=int(changed_keys), rows_replaced=int(new_rows))
     con.execute("drop table _file_change_keys")
     con.execute("drop table _changed_keys")
     return load
+
+
+MAX_INSTANT_RANGES = 24
+FIRST_SAFE_HOUR = -17_259_888  # 0001-01-01, hours since 1970: to_timestamp() holds every hour from here
+LAST_SAFE_HOUR = 70_389_528  # 10000-01-01, likewise
+
+
+def _instants_of_changed_keys(con: duckdb.DuckDBPyConnection, contract: TableContract) -> str:
+    """A condition that every row of the changed keys meets, on the instant column alone: the changed hours
+    as literal ranges of instants (runs of consecutive hours; one range from the first to the last past
+    MAX_INSTANT_RANGES), or no instant for the changed buckets of ids. DuckDB checks it against each row
+    group's minimum and maximum, so the delete and the file's second read skip the row groups of other
+    hours (at M: 2 s -> 0.2 s and 2.5 s -> 0.8 s for one day of activities; rows are stored roughly in
+    time order). The key condition after it keeps the result exact."""
+    instant = quote_identifier(contract.change_instant or "")
+    runs = con.execute(
+        "select min(change_key), max(change_key) from ("
+        "select change_key, change_key - row_number() over (order by change_key) as run from _changed_keys "
+        f"where change_key > {UNDATED_KEY_BASE}) group by run order by 1"
+    ).fetchall()
+    (has_buckets,) = con.execute(
+        f"select count(*) > 0 from _changed_keys where change_key <= {UNDATED_KEY_BASE}"
+    ).fetchone() or (False,)
+    if runs and (runs[0][0] < FIRST_SAFE_HOUR or runs[-1][1] >= LAST_SAFE_HOUR):
+        return "true"  # an hour out of to_timestamp()'s easy range: no shortcut, the key condition decides
+    if len(runs) > MAX_INSTANT_RANGES:
+        runs = [(runs[0][0], runs[-1][1])]
+    conditions = [
+        f"({instant} >= to_timestamp({first * 3600}) and {instant} < to_timestamp({(last + 1) * 3600}))"
+        for first, last in runs
+    ]
+    if has_buckets:
+        conditions.append(f"{instant} is null")
+    return f"({' or '.join(conditions) or 'false'})"
 
 
 def forget_change_keys(con: duckdb.DuckDBPyConnection) -> None:

@@ -168,3 +168,24 @@ def test_an_instant_before_1970_and_a_row_without_one_never_share_a_key(tmp_path
     _write_activities(source, activities)
     assert "(1 changed hours or id buckets, 1 rows replaced)" in _load(warehouse, source)["activities"]
     assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")
+
+
+def test_many_scattered_hours_and_instants_at_the_calendars_edges_are_replaced_exactly(tmp_path: Path) -> None:
+    """The delete and the second read first narrow the rows to the changed hours' instants (literal ranges,
+    one per run of hours, or one from first to last past 24 runs); the result must not depend on it."""
+    activities = _ten_per_hour(200)
+    activities.append({**_activity("ancient", None), "occurred_at": datetime(1, 1, 1, 5, tzinfo=UTC)})
+    activities.append({**_activity("far", None), "occurred_at": datetime(9999, 12, 31, 23, 30, tzinfo=UTC)})
+    source = _source(tmp_path / "crm", activities)
+    warehouse = tmp_path / "w.duckdb"
+    _load(warehouse, source)
+
+    edited = [dict(row) for row in activities]
+    for index in range(0, 600, 20):  # every other hour of the first 60: 30 runs of one hour each
+        edited[index]["type"] = "email"
+    edited[2000]["type"] = "meeting"  # the hour at the start of year 1
+    edited[2001]["type"] = "meeting"  # the last hour of 9999
+    _write_activities(source, edited)
+
+    assert "(32 changed hours or id buckets, 302 rows replaced)" in _load(warehouse, source)["activities"]
+    assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")
