@@ -207,6 +207,40 @@ cross join rebuild
     {{- return(result.columns[0].values()[0] > 0) -}}
 {%- endmacro %}
 
+{#- A condition on the instant column alone that every row of the changed hours meets: the hours as
+    literal ranges of instants (runs of consecutive hours; one range from the first to the last past
+    `max_ranges`), which DuckDB checks against each row group's minimum and maximum, so the scan skips
+    the row groups of other hours (the rows lie roughly in time order). The hour condition after it keeps
+    the result exact. `true` for an hour outside the years 1 to 9999 (to_timestamp's easy range). -#}
+{% macro _instants_in_changed_hours(changes, instant_column, max_ranges=24) -%}
+    {%- if not execute -%}
+        {{- return('true') -}}
+    {%- endif -%}
+    {%- set runs = [] -%}
+    {%- for row in run_query(
+        'select min(utc_hour), max(utc_hour) from ('
+        ~ ' select utc_hour, utc_hour - row_number() over (order by utc_hour) as run from ' ~ changes
+        ~ " where kind = 'hour' and changed and utc_hour is not null"
+        ~ ') group by run order by 1') -%}
+        {%- do runs.append([row[0] | int, row[1] | int]) -%}
+    {%- endfor -%}
+    {%- if runs | length == 0 -%}
+        {{- return('false') -}}
+    {%- endif -%}
+    {%- if runs[0][0] < -17259888 or runs[-1][1] >= 70389528 -%}
+        {{- return('true') -}}
+    {%- endif -%}
+    {%- if runs | length > max_ranges -%}
+        {%- set runs = [[runs[0][0], runs[-1][1]]] -%}
+    {%- endif -%}
+    {%- set conditions = [] -%}
+    {%- for first, last in runs -%}
+        {%- do conditions.append('(' ~ instant_column ~ ' >= to_timestamp(' ~ first * 3600 ~ ') and '
+                                 ~ instant_column ~ ' < to_timestamp(' ~ (last + 1) * 3600 ~ '))') -%}
+    {%- endfor -%}
+    {{- return('(' ~ conditions | join(' or ') ~ ')') -}}
+{%- endmacro %}
+
 {#- The ids whose duplicate verdict may have changed, with their verdict now and whether it differs from
     the stored one: every id with a row in a changed hour, and every id that was a duplicate (none when no
     hour changed). -#}
@@ -236,7 +270,8 @@ candidates as (
     from {{ source_relation }}
     where id is not null
         and (
-            {{ utc_hour(instant_column) }} in (select utc_hour from changed_hours where utc_hour is not null)
+            ({{ _instants_in_changed_hours(changes, instant_column) }}
+             and {{ utc_hour(instant_column) }} in (select utc_hour from changed_hours where utc_hour is not null))
             or ({{ instant_column }} is null and {{ undated_bucket('id') }} in (
                 select undated_bucket from changed_hours where utc_hour is null))
         )
