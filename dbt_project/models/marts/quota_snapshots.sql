@@ -64,27 +64,20 @@ values_of_the_day as (
     where target_kind = 'quota'
 ),
 
-individual_snapshots as (
+snapshots as (
     select
-        individual_days.quota_id,
-        individual_days.snapshot_date,
+        days.quota_id,
+        days.snapshot_date,
         coalesce(values_of_the_day.current_value, 0) as current_value,
-        individual_days.target_value,
-        individual_days.period_id
-    from individual_days
-    left join values_of_the_day on values_of_the_day.quota_id = individual_days.quota_id
-),
-
-rollup_snapshots as (
-    select
-        rollup_days.quota_id,
-        rollup_days.snapshot_date,
-        coalesce(values_of_the_day.current_value, 0) as current_value,
-        rollup_days.target_value,
-        rollup_days.period_id
-    from rollup_days
-    left join values_of_the_day on values_of_the_day.quota_id = rollup_days.quota_id
-),
+        days.target_value,
+        days.period_id
+    from (
+        select quota_id, snapshot_date, target_value, period_id from individual_days
+        union all
+        select quota_id, snapshot_date, target_value, period_id from rollup_days
+    ) as days
+    left join values_of_the_day on values_of_the_day.quota_id = days.quota_id
+)
 {%- else %}
 
 {#- An individual quota's value on a day: its series' running total on that day less the one on the day
@@ -161,13 +154,13 @@ rollup_snapshots as (
         and rollup_days.snapshot_date >= cumulative.credit_date
 ),
 {%- endif %}
-{%- endif %}
 
 snapshots as (
     select * from individual_snapshots
     union all
     select * from rollup_snapshots
 )
+{%- endif %}
 
 select
     quota_id,
