@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from orchestration.defs.transform.project import DBT_PROJECT_DIR, ensure_manifest
+from orchestration.raw_changes import FIRST_SAFE_HOUR, LAST_SAFE_HOUR, UNDATED_KEY_BASE
 from tests.support.warehouse import reusable_models, run_dbt
 
 
@@ -89,3 +90,13 @@ def test_no_reusable_table_reads_the_run_date_even_through_a_macro() -> None:
     assert [unique_id for unique_id in reusable if _reads_run_date(manifest, unique_id)] == []
     # the check itself sees a date read through a macro: the marts read it
     assert _reads_run_date(manifest, "model.quotas.quota_progress")
+
+
+def test_the_ledger_reads_the_loads_change_keys_with_the_loads_own_constants() -> None:
+    """The load (raw_changes.py) and the ledger (event_ledger.sql) share the change keys' layout and the
+    hours that to_timestamp() takes: written once in each language, they must agree."""
+    macros = (DBT_PROJECT_DIR / "macros" / "event_ledger.sql").read_text()
+    base = re.search(r"macro undated_key_base\(\) -%}\s*(-?\d+)", macros)
+    assert base and int(base.group(1)) == UNDATED_KEY_BASE
+    bounds = re.search(r"runs\[0\]\[0\] < (-?\d+) or runs\[-1\]\[1\] >= (-?\d+)", macros)
+    assert bounds and (int(bounds.group(1)), int(bounds.group(2))) == (FIRST_SAFE_HOUR, LAST_SAFE_HOUR)

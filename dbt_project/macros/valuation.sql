@@ -40,13 +40,19 @@
             select 1 from ({{ _changed_credit_dates(basis.relation) }}) as changed
             where changed.credit_date between {{ start_column }} and {{ end_column }}
         )
-        or not exists (
-            select 1
-            from {{ basis.relation }} as kept
-            inner join {{ ref('int_ledger_changed_dates') }} as now
-                on now.credit_date is null and now.fingerprint = kept.fingerprint
-            where kept.credit_date is null
-        )
+        or not {{ _other_inputs_unchanged(basis.relation) }}
+    )
+{%- endmacro %}
+
+{#- True when the fingerprint of every input other than the credit dates (int_ledger_changed_dates' row
+    without a date) is the basis's. -#}
+{% macro _other_inputs_unchanged(basis_relation) -%}
+    exists (
+        select 1
+        from {{ basis_relation }} as kept
+        inner join {{ ref('int_ledger_changed_dates') }} as now
+            on now.credit_date is null and now.fingerprint = kept.fingerprint
+        where kept.credit_date is null
     )
 {%- endmacro %}
 
@@ -110,16 +116,10 @@
     {%- endif -%}
     {%- set query -%}
         select
-            (select count(*) from {{ basis }}) as kept_rows,
             (select count(*) from {{ basis }}
-             where as_of_date <> {{ day }} or code_version <> '{{ code_version }}') as other_basis,
-            (select count(*)
-             from {{ basis }} as kept
-             full outer join (
-                 select credit_date, fingerprint from {{ ref('int_ledger_changed_dates') }} where fingerprint is not null
-             ) as now on now.credit_date is not distinct from kept.credit_date
-             where now.fingerprint is distinct from kept.fingerprint) as changed_inputs
+             where as_of_date <> {{ day }} or code_version <> '{{ code_version }}') = 0
+            and not exists (select 1 from ({{ _changed_credit_dates(basis) }}) as changed)
+            and {{ _other_inputs_unchanged(basis) }}
     {%- endset -%}
-    {%- set rows = run_query(query) -%}
-    {{- return(rows[0][0] > 0 and rows[0][1] == 0 and rows[0][2] == 0) -}}
+    {{- return(run_query(query)[0][0] == true) -}}
 {%- endmacro %}
