@@ -9,11 +9,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.dbt_invocation import dbt_snapshot_args
+from orchestration.serving.paths import ServingPaths
+from orchestration.serving.serving_copy import publish_serving_copy
+from orchestration.settings import CompanySettings
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE, run_quotas
 from tests.reference.quota_math import compute_expected_marts, expected_snapshots
 from tests.reference.source_builder import deal, period, quota, team, user, write_source
 from tests.support.mart_comparison import compare_rows
-from tests.support.warehouse import build_warehouse, read_mart, reload_source, run_dbt, write_snapshots
+from tests.support.warehouse import DbtFailed, build_warehouse, read_mart, reload_source, run_dbt, write_snapshots
 
 BACKFILL_START = TINY_AS_OF - timedelta(days=89)
 
@@ -139,6 +143,12 @@ def quarter_end_source(tmp_path: Path) -> Path:
     )
 
 
+def _window_vars(day: date) -> str:
+    """The settings of a one-day snapshot run on `day` (what dbt_snapshot_args passes)."""
+    args = dbt_snapshot_args(day, day, CompanySettings(timezone=LA))
+    return args[args.index("--vars") + 1]
+
+
 def _values(warehouse: Path) -> dict[tuple[str, date], float]:
     return {(row["quota_id"], row["snapshot_date"]): row["current_value"] for row in _snapshot_rows(warehouse)}
 
@@ -159,13 +169,46 @@ def test_snapshots_across_a_quarter_boundary_follow_the_company_time_zone_and_re
     write_snapshots(warehouse, date(2025, 3, 31), date(2025, 4, 1), LA)
     assert sorted(map(str, _snapshot_rows(warehouse))) == before, "a re-run replaces its days, no duplicates"
 
+    # the uniqueness check looks at the days of its run's window, the only days a run writes
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("insert into marts.quota_snapshots from marts.quota_snapshots where snapshot_date = '2025-03-31'")
+    check = ["test", "--select", "quota_snapshots,test_name:unique_combination"]
+    with pytest.raises(DbtFailed, match="unique_combination_quota_snapshots"):
+        run_dbt(warehouse, [*check, "--vars", _window_vars(date(2025, 3, 31))], tmp_path / "check")
+    run_dbt(warehouse, [*check, "--vars", _window_vars(date(2025, 4, 1))], tmp_path / "check")
 
-def test_a_late_deal_restates_only_the_days_re_run_from_its_close_date_on(
+
+def _served_history(serving: ServingPaths) -> tuple[list[tuple], list[tuple]]:
+    """The snapshot history as the serving file and as the current Parquet version hold it, sorted."""
+    order = "order by all"
+    with duckdb.connect(str(serving.database), read_only=True) as con:
+        served = con.execute(f"select * from marts.quota_snapshots {order}").fetchall()
+    months = serving.parquet / "current" / "quota_snapshots" / "*.parquet"
+    with duckdb.connect() as con:
+        files = con.execute(f"select * from read_parquet('{months}') {order}").fetchall()
+    return served, files
+
+
+def _warehouse_history(warehouse: Path) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute("select * from marts.quota_snapshots order by all").fetchall()
+
+
+def test_a_late_deal_restates_only_the_days_re_run_and_the_publication_copies_only_those_days(
     quarter_end_source: Path, tmp_path: Path
 ) -> None:
     warehouse = build_warehouse(quarter_end_source, tmp_path / "w.duckdb", date(2025, 4, 2), LA)
     write_snapshots(warehouse, date(2025, 3, 28), date(2025, 4, 2), LA)
     before = _values(warehouse)
+    serving = ServingPaths(tmp_path / "serving")
+    first = publish_serving_copy(warehouse, serving)
+    assert first.copied_snapshot_days is None, "the first publication copies the whole history"
+    assert _served_history(serving) == (_warehouse_history(warehouse),) * 2
+
+    unchanged = publish_serving_copy(warehouse, serving)
+    assert unchanged.copied_snapshot_days == frozenset()
+
+    # a late deal, and the days from its close date re-run: those days, and only those, are copied again
     deals = quarter_end_source / "deals.csv"
     deals.write_text(
         deals.read_text() + "late2,u1,Late deal,300,USD,won,won,2025-03-29T10:00:00Z,"
@@ -173,12 +216,26 @@ def test_a_late_deal_restates_only_the_days_re_run_from_its_close_date_on(
     )
     reload_source(warehouse, quarter_end_source, date(2025, 4, 2), LA)
     write_snapshots(warehouse, date(2025, 3, 30), date(2025, 3, 31), LA)
+    april = serving.parquet / "current" / "quota_snapshots" / "2025-04.parquet"
+    april_before = april.stat().st_ino
     after = _values(warehouse)
     assert after[("q1", date(2025, 3, 28))] == before[("q1", date(2025, 3, 28))] == 0
     assert after[("q1", date(2025, 3, 29))] == before[("q1", date(2025, 3, 29))] == 0, "a day not re-run keeps its row"
     assert after[("q1", date(2025, 3, 30))] == 300
     assert after[("q1", date(2025, 3, 31))] == 1300
     assert after[("q2", date(2025, 4, 1))] == before[("q2", date(2025, 4, 1))] == 500
+    restated = publish_serving_copy(warehouse, serving)
+    assert restated.copied_snapshot_days == {date(2025, 3, 30), date(2025, 3, 31)}
+    assert _served_history(serving) == (_warehouse_history(warehouse),) * 2
+    assert april.stat().st_ino == april_before, "a month without a changed day is linked, not written again"
+    assert restated.row_counts["quota_snapshots"] == len(_warehouse_history(warehouse))
+
+    # without the warehouse's day fingerprints (a warehouse built before them), the whole history is copied
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("drop table _dbt_state.quota_snapshot_days")
+        con.execute("delete from marts.quota_snapshots where snapshot_date = date '2025-03-28'")
+    assert publish_serving_copy(warehouse, serving).copied_snapshot_days is None
+    assert _served_history(serving) == (_warehouse_history(warehouse),) * 2
 
 
 # --- goals and milestones --------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ def test_parquet_current_points_at_a_complete_version_and_one_previous_is_kept(
     assert manifest is not None and manifest["version"] == third.version
     with duckdb.connect() as con:
         for table, rows in manifest["row_counts"].items():
-            path = serving.parquet / "current" / f"{table}.parquet"
+            path = serving.parquet / "current" / manifest["paths"][table]
             assert con.execute("select count(*) from read_parquet(?)", [str(path)]).fetchone() == (rows,)
     with duckdb.connect(str(tiny_warehouse), read_only=True) as con:
         expected = {

@@ -8,16 +8,24 @@ is renamed into place, then `parquet/current` is swapped to it.
 
 Which as-of date a publication holds is read from the marts themselves (`quota_progress.as_of_date`), so
 a snapshot backfill that republishes the previous run's marts says so truthfully.
+
+The snapshot history is the exception to copying whole: the new file starts as a copy of the last one, and
+only the snapshot days that changed are copied into it (orchestration/serving/snapshot_history.py).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import duckdb
+
 from orchestration.serving.paths import ServingPaths, publish_version, staging_directory
+from orchestration.serving.snapshot_history import SNAPSHOTS, SnapshotSync, sync_snapshots, write_snapshot_months
 from orchestration.sql_identifiers import quote_identifier, quote_string
 from orchestration.warehouse import connect
 
@@ -31,13 +39,17 @@ class Publication:
     as_of_date: date | None
     published_at: datetime
     row_counts: dict[str, int] = field(default_factory=dict)
+    # the snapshot days copied from the warehouse; None when the whole history was
+    copied_snapshot_days: frozenset[date] | None = None
 
     def manifest(self) -> dict:
+        copied = self.copied_snapshot_days
         return {
             "version": self.version,
             "as_of_date": self.as_of_date.isoformat() if self.as_of_date else None,
             "published_at": self.published_at.isoformat(),
             "row_counts": self.row_counts,
+            "snapshot_days_copied": "all" if copied is None else len(copied),
         }
 
 
@@ -62,6 +74,34 @@ def mart_tables(con, catalog: str) -> list[str]:
     return [str(name) for (name,) in rows if name not in NOT_SERVED]
 
 
+def parquet_path(table: str) -> str:
+    """Where a mart lives inside a Parquet version: a file, or for the snapshot history a file per month
+    (the manifest's `paths` says the same to readers)."""
+    return f"{table}/*.parquet" if table == SNAPSHOTS else f"{table}.parquet"
+
+
+def _previous_version(serving: ServingPaths) -> str | None:
+    """The version of the serving file readers open now, or None when there is none (or it is unreadable)."""
+    if not serving.database.exists():
+        return None
+    try:
+        with connect(serving.database, read_only=True) as con:
+            row = con.execute(f"select version from marts.{PUBLICATION_TABLE}").fetchone()
+    except duckdb.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+def _previous_snapshot_months(serving: ServingPaths, version: str | None) -> Path | None:
+    """The month files of the Parquet version published with the serving file `version` (both are swapped
+    in by the same publication; after an interrupted one they may differ, and then nothing is linked)."""
+    manifest = read_manifest(serving)
+    if version is None or manifest is None or manifest.get("version") != version:
+        return None
+    months = Path(os.path.realpath(serving.current(serving.parquet))) / SNAPSHOTS
+    return months if months.is_dir() else None
+
+
 def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) -> Publication:
     """Copy every mart table of `warehouse` to the serving directory and swap the copies into place."""
     serving.root.mkdir(parents=True, exist_ok=True)
@@ -69,6 +109,9 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
         leftover.unlink(missing_ok=True)  # an interrupted publication; a run on this warehouse is not running
     published_at = datetime.now(UTC)
     staged_file = serving.root / f"{serving.database.name}.tmp-{published_at:%Y%m%dT%H%M%S%f}"
+    previous = _previous_version(serving)
+    if previous is not None:
+        shutil.copyfile(serving.database, staged_file)  # never written after its rename: a consistent copy
     with connect(Path(":memory:")) as con:
         con.execute(f"attach {quote_string(str(warehouse))} as build (read_only)")
         con.execute(f"attach {quote_string(str(staged_file))} as serving")
@@ -77,29 +120,50 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
         if "quota_progress" in tables:
             as_of = con.execute("select max(as_of_date) from build.marts.quota_progress").fetchone()[0]  # type: ignore[index]
         version = new_version(published_at, as_of)
-        con.execute("create schema serving.marts")
+        con.execute("create schema if not exists serving.marts")
+        for (stale,) in con.execute(
+            "select table_name from duckdb_tables() where database_name = 'serving' and schema_name = 'marts' "
+            "and table_name <> ?",
+            [SNAPSHOTS],
+        ).fetchall():
+            con.execute(f"drop table serving.marts.{quote_identifier(stale)}")
         counts = {}
+        history = SnapshotSync(None, 0)
         for table in tables:
             name = quote_identifier(table)
+            if table == SNAPSHOTS:
+                history = sync_snapshots(con, from_previous=previous is not None)
+                counts[table] = history.rows
+                continue
             con.execute(f"create table serving.marts.{name} as select * from build.marts.{name}")
             counts[table] = int(con.execute(f"select count(*) from serving.marts.{name}").fetchone()[0])  # type: ignore[index]
+        if SNAPSHOTS not in tables:
+            con.execute(f"drop table if exists serving.marts.{SNAPSHOTS}")
         con.execute(
             f"create table serving.marts.{PUBLICATION_TABLE} as "
             "select ?::date as as_of_date, ?::timestamptz as published_at, ? as version",
             [as_of, published_at, version],
         )
-        publication = Publication(version, as_of, published_at, counts)
+        publication = Publication(version, as_of, published_at, counts, history.changed_days)
         staged = staging_directory(serving.parquet, version)
         for table in tables:
-            target = quote_string(str(staged / f"{table}.parquet"))
+            if table == SNAPSHOTS:
+                write_snapshot_months(con, staged / SNAPSHOTS, history, _previous_snapshot_months(serving, previous))
+                continue
+            target = quote_string(str(staged / parquet_path(table)))
             con.execute(f"copy serving.marts.{quote_identifier(table)} to {target} (format parquet)")
-        (staged / MANIFEST).write_text(json.dumps(publication.manifest(), indent=2) + "\n")
+        manifest = publication.manifest() | {"paths": {table: parquet_path(table) for table in tables}}
+        (staged / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
         con.execute("detach build")
         con.execute("detach serving")  # checkpoints: the file is complete and has no write-ahead log
     staged_file.replace(serving.database)
     publish_version(serving.parquet, staged, version)
     if progress:
-        progress(f"published {len(tables)} marts as of {as_of} to {serving.root} (version {version})")
+        days = "all" if history.changed_days is None else f"{len(history.changed_days)}"
+        progress(
+            f"published {len(tables)} marts as of {as_of} to {serving.root} (version {version}; "
+            f"snapshot days copied: {days})"
+        )
     return publication
 
 

@@ -12,7 +12,8 @@ internally consistent. Every check is exact and holds in any complete publicatio
   every individual quota is on the leaderboard;
 - every team and company quota's current_value equals its scope's rollup (rule 10: team and company
   quotas report their scope's rollup value);
-- for Parquet, every file the manifest lists exists with the row count it records.
+- for Parquet, every path the manifest lists (a file, or the snapshot history's month files) holds the
+  row count it records.
 
 A DuckDB connection is held across two reads (with a pause), which must see the same publication: a
 reader with the file open keeps the version it opened, whatever is published meanwhile.
@@ -91,11 +92,12 @@ def read_parquet(parquet: Path) -> dict:
     problems = []
     with duckdb.connect() as con:
         for table, rows in manifest["row_counts"].items():
-            found = con.execute("select count(*) from read_parquet(?)", [str(version / f"{table}.parquet")]).fetchone()
+            path = str(version / manifest["paths"][table])
+            found = con.execute("select count(*) from read_parquet(?)", [path]).fetchone()
             if found is None or found[0] != rows:
-                problems.append(f"{table}.parquet has {found} rows, the manifest says {rows}")
+                problems.append(f"{manifest['paths'][table]} has {found} rows, the manifest says {rows}")
         tables = {
-            name: f"read_parquet('{version / (table + '.parquet')}')"
+            name: f"read_parquet('{version / manifest['paths'][table]}')"
             for name, table in [
                 ("progress", "quota_progress"),
                 ("leaderboard", "leaderboard"),

@@ -10,6 +10,7 @@
         tags=['snapshot_history'],
         pre_hook="{% if is_incremental() %}delete from {{ this }} where snapshot_date between "
             ~ "{{ snapshot_window_start() }} and {{ snapshot_window_end() }}{% endif %}",
+        post_hook="{{ store_snapshot_days() }}",
     )
 }}
 
