@@ -127,6 +127,7 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
             [SNAPSHOTS],
         ).fetchall():
             con.execute(f"drop table serving.marts.{quote_identifier(stale)}")
+        con.execute("checkpoint serving")  # the dropped tables' blocks are reused, the file does not grow
         counts = {}
         history = SnapshotSync(None, 0)
         for table in tables:
