@@ -73,31 +73,6 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The contexts (a quota period or a goal's range, with a metric key) a run values again, by the same
-    rule as targets: every context without a basis; otherwise those whose range needs it. For the models
-    kept per context (int_rollup_values, int_rollup_member_targets), each with its own basis. -#}
-{% macro contexts_to_revalue() -%}
-    {%- set basis = valuation_basis() -%}
-    select distinct context_id, metric_type, metric_field
-    from {{ ref('int_target_contexts') }}
-    {%- if basis is not none %}
-    where {{ needs_revaluation('start_date', 'end_date', basis) }}
-    {%- endif %}
-{%- endmacro %}
-
-{#- The incremental config of a model kept per context: its stale contexts' rows are deleted before the
-    run writes them again, and its basis is stored in its own transaction. -#}
-{% macro revalued_by_context_config() -%}
-    {{- return({
-        'materialized': 'incremental',
-        'incremental_strategy': 'append',
-        'on_schema_change': 'sync_all_columns',
-        'pre_hook': "{% if is_incremental() %}delete from {{ this }} as kept using ({{ contexts_to_revalue() }})"
-            ~ " as stale where {{ same_context('kept', 'stale') }}{% endif %}",
-        'post_hook': "{{ store_valuation_basis() }}",
-    }) -}}
-{%- endmacro %}
-
 {#- The credit dates whose ledger rows differ from the basis's (added, changed or gone). -#}
 {% macro _changed_credit_dates(basis_relation) -%}
     select coalesce(now.credit_date, kept.credit_date) as credit_date

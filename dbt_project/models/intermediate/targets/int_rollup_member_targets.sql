@@ -1,13 +1,7 @@
-{{ config(**revalued_by_context_config()) }}
 {#- The targets a team's (or the company's) direct children carry, on the reference day
     R = min(max(D, start), end): sub-teams with their own target (target x weight), and users who are
     members on R with their own target (target x its weight x membership weight); users with no team on R
-    and top-level teams are the company's children. Converted into the parent's currency on R.
-
-    Kept from run to run per context, like int_rollup_values: the reference day moves only for the
-    contexts around the as-of date, and the targets, memberships, teams and rates are inputs whose change
-    revalues every context. -#}
--- depends_on: {{ ref('int_ledger_changed_dates') }}
+    and top-level teams are the company's children. Converted into the parent's currency on R. -#}
 with
 
 contexts as (
@@ -16,8 +10,7 @@ contexts as (
         metric_type,
         metric_field,
         least(greatest({{ as_of_date() }}, start_date), end_date) as reference_date
-    from {{ ref('int_target_contexts') }} as target_contexts
-    semi join ({{ contexts_to_revalue() }}) as stale on {{ same_context('target_contexts', 'stale') }}
+    from {{ ref('int_target_contexts') }}
 ),
 
 scope_targets as (
@@ -104,7 +97,6 @@ select
     metric_field,
     scope_type,
     team_id,
-    {{ exact_sum("weighted_target") }} as member_target_sum,
-    {{ as_of_date() }} as valued_as_of
+    {{ exact_sum("weighted_target") }} as member_target_sum
 from converted
 group by all

@@ -1,20 +1,9 @@
-{{ config(**revalued_by_context_config()) }}
 {#- Every team and the company in every context, with its value as of D and over the week to D: a team
-    that earned nothing still has its row, at 0.
-
-    Kept from run to run like int_target_values (macros/valuation.sql): a run values again only the
-    contexts whose range is near the new or the previous as-of date or holds a changed credit date, and
-    every context when any other input changed. Summing every context's daily values took about 2 s a day
-    at M, for rows that mostly could not have changed. -#}
--- depends_on: {{ ref('int_ledger_changed_dates') }}
+    that earned nothing still has its row, at 0. -#}
 with
 
-stale_contexts as (
-    {{ contexts_to_revalue() }}
-),
-
 contexts as (
-    select context_id, metric_type, metric_field from stale_contexts
+    select context_id, metric_type, metric_field from {{ ref('int_target_contexts') }}
 ),
 
 scopes as (
@@ -36,8 +25,7 @@ values_as_of as (
         sum(daily_value) filter (
             where credit_date <= {{ as_of_date() }} and credit_date > {{ as_of_date() }} - 7
         ) as week_delta
-    from {{ ref('int_rollup_daily_values') }} as daily
-    semi join stale_contexts as stale on {{ same_context('daily', 'stale') }}
+    from {{ ref('int_rollup_daily_values') }}
     group by all
 )
 
@@ -48,8 +36,7 @@ select
     scopes.scope_type,
     scopes.team_id,
     coalesce(values_as_of.current_value, 0) as current_value,
-    coalesce(values_as_of.week_delta, 0) as week_delta,
-    {{ as_of_date() }} as valued_as_of
+    coalesce(values_as_of.week_delta, 0) as week_delta
 from contexts
 cross join scopes
 left join values_as_of
