@@ -4,22 +4,33 @@
     midnight (a day is longer than an hour), so an instant's local date is one equality join on its hour
     and one comparison (see local_date_join in macros/company_settings.sql). It gives exactly the date of
     to_local_date (the time-zone conversion is done here, per hour, by the same function), at a fraction
-    of its cost: converting 10M timestamps one by one takes seconds, this join a few hundred milliseconds. -#}
+    of its cost: converting 10M timestamps one by one takes seconds, this join a few hundred milliseconds.
+
+    The first and last hour are those of the load's change keys when it left them (the UTC hours of these
+    same instants, macros/event_ledger.sql): at M, finding them in 100M activities took 1.6 s a day. After
+    a PostgreSQL extract, which leaves none, the raw tables are read. -#}
+{%- set dated_by = [('deals', 'closed_at'), ('leads', 'created_at'), ('activities', 'occurred_at')] %}
 with
 
-instants as (
-    select min(closed_at) as first_instant, max(closed_at) as last_instant from {{ source('crm', 'deals') }}
-    union all
-    select min(created_at), max(created_at) from {{ source('crm', 'leads') }}
-    union all
-    select min(occurred_at), max(occurred_at) from {{ source('crm', 'activities') }}
+hours_of_each_table as (
+{%- for table_name, instant_column in dated_by %}
+    {%- set change_keys = _load_change_keys(table_name) %}
+    {%- if change_keys is not none %}
+    select min(change_key) as first_hour, max(change_key) as last_hour
+    from {{ change_keys }}
+    where table_name = '{{ table_name }}' and change_key > {{ undated_key_base() }}
+    {%- else %}
+    select
+        {{ utc_hour('min(' ~ instant_column ~ ')') }} as first_hour,
+        {{ utc_hour('max(' ~ instant_column ~ ')') }} as last_hour
+    from {{ source('crm', table_name) }}
+    {%- endif %}
+    {% if not loop.last %}union all{% endif %}
+{%- endfor %}
 ),
 
 bounds as (
-    select
-        {{ utc_hour('min(first_instant)') }} as first_hour,
-        {{ utc_hour('max(last_instant)') }} as last_hour
-    from instants
+    select min(first_hour) as first_hour, max(last_hour) as last_hour from hours_of_each_table
 ),
 
 hours as (
