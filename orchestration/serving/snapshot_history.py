@@ -44,10 +44,6 @@ class SnapshotSync:
     changed_days: frozenset[date] | None
     rows: int
 
-    @property
-    def incremental(self) -> bool:
-        return self.changed_days is not None
-
 
 def _exists(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> bool:
     found = con.execute(
@@ -170,13 +166,13 @@ def write_snapshot_months(
             "where snapshot_date is not null order by 1"
         ).fetchall()
     ]
-    reuse = previous is not None and previous.is_dir() and sync.changed_days is not None
     changed_months = {_month_start(day) for day in sync.changed_days or ()}
     for month in months:
-        kept = month_file(previous, month) if reuse and previous is not None else None
-        if kept is not None and month not in changed_months and kept.exists():
-            os.link(kept, month_file(directory, month))
-            continue
+        if previous is not None and sync.changed_days is not None and month not in changed_months:
+            kept = month_file(previous, month)
+            if kept.exists():
+                os.link(kept, month_file(directory, month))
+                continue
         target = quote_string(str(month_file(directory, month)))
         con.execute(
             f"copy (select * from serving.marts.{SNAPSHOTS} "
