@@ -170,24 +170,31 @@ _INTEGER_TYPES = frozenset(
 
 
 def _cast_expression(column: Column, file_type: str | None) -> tuple[str, str | None]:
-    """The SQL that reads `column` as its contract type, and the SQL of its malformed-value note."""
+    """The SQL that reads `column` as its contract type (without an alias), and the SQL of its
+    malformed-value note."""
     target = column.type.duckdb_type
     if file_type is None:
-        return f"cast(null as {target}) as {quote_identifier(column.name)}", None
+        return f"cast(null as {target})", None
     name = quote_identifier(column.name)
     if file_type.upper() != "VARCHAR" or column.type is ColumnType.TEXT:
         if column.type is ColumnType.TEXT and file_type.upper() in _INTEGER_TYPES:
             # an integer's text is never blank nor padded: no trim (at M, 6 s of the 100M activities' load)
-            return f"cast({name} as varchar) as {name}", None
+            return f"cast({name} as varchar)", None
         if column.type is ColumnType.TEXT:
-            return f"nullif(trim(cast({name} as varchar)), '') as {name}", None
-        return f"cast({name} as {target}) as {name}", None
+            return f"nullif(trim(cast({name} as varchar)), '')", None
+        return f"cast({name} as {target})", None
     text = f"nullif(trim({name}), '')"
     parsed = f"try_cast({text} as {target})"
     if column.type is ColumnType.DATE:
         parsed = f"coalesce({parsed}, try_cast(try_cast({text} as timestamptz) as date))"
     note = f"case when {text} is not null and {parsed} is null then '{column.name}=' || {text} end"
-    return f"{parsed} as {name}", note
+    return parsed, note
+
+
+def column_expression(table: SourceTable, column_name: str) -> str:
+    """The contract's expression of one column over the table's file columns, without an alias."""
+    (column,) = [column for column in table.contract.columns if column.name == column_name]
+    return _cast_expression(column, table.file_columns.get(column.name))[0]
 
 
 def _extra_column_expressions(con: duckdb.DuckDBPyConnection, table: SourceTable) -> list[str]:
@@ -226,7 +233,7 @@ def contract_expressions(con: duckdb.DuckDBPyConnection, table: SourceTable) -> 
     notes: list[str] = []
     for column in table.contract.columns:
         expression, note = _cast_expression(column, table.file_columns.get(column.name))
-        expressions.append(expression)
+        expressions.append(f"{expression} as {quote_identifier(column.name)}")
         if note:
             notes.append(note)
     expressions.extend(_extra_column_expressions(con, table))
@@ -235,14 +242,12 @@ def contract_expressions(con: duckdb.DuckDBPyConnection, table: SourceTable) -> 
     return expressions
 
 
-def contract_select(table: SourceTable, expressions: list[str], with_file_row: bool = False) -> str:
-    """The contract's select over the table's file; `with_file_row` adds the file's own row as a struct
-    (`file_row`), which is cheaper to hash than the cast columns (ids read as integers, say)."""
-    select_list = ",\n    ".join([*expressions, "file_row"] if with_file_row else expressions)
+def contract_select(table: SourceTable, expressions: list[str]) -> str:
+    """The contract's select over the table's file."""
+    select_list = ",\n    ".join(expressions)
     if table.is_absent:
         return f"select\n    {select_list}\nwhere false"
-    alias = " as file_row" if with_file_row else ""
-    return f"select\n    {select_list}\nfrom {table.reader_sql()}{alias}"
+    return f"select\n    {select_list}\nfrom {table.reader_sql()}"
 
 
 def build_load_sql(con: duckdb.DuckDBPyConnection, table: SourceTable) -> str:
@@ -263,8 +268,11 @@ def _load_table(con: duckdb.DuckDBPyConnection, table: SourceTable, expressions:
     if not loads_by_change_key(table.contract) or table.is_absent:
         con.execute(_load_sql(table.contract, select))
         return ""
-    rows_select = contract_select(table, expressions, with_file_row=True)
-    return load_changed_keys(con, EventFile(table.contract, select, rows_select, table.location_sql())).note()
+    instant = column_expression(table, table.contract.change_instant or "")
+    event_file = EventFile(
+        table.contract, select, table.reader_sql(), instant, column_expression(table, "id"), table.location_sql()
+    )
+    return load_changed_keys(con, event_file).note()
 
 
 def load_source_into_raw(
