@@ -44,15 +44,20 @@ def dbt_settings_environment(
     return {SETTING_PREFIX + name.upper(): value for name, value in values.items()}
 
 
-def dbt_pipeline_build_args(select: list[str] | None = None, full_refresh: bool = False) -> list[str]:
+def dbt_pipeline_build_args(
+    select: list[str] | None = None, full_refresh: bool = False, exclude: str | None = None
+) -> list[str]:
     """`dbt build` as the pipeline runs it: settings come from the environment, unit tests are left to
-    pytest, and the selection (dbt resource names) is explicit when given. A full refresh recomputes the
-    incremental daily values from scratch (the snapshot history is never dropped: full_refresh=false)."""
+    pytest, and the selection (dbt resource names or selectors) is explicit when given. A full refresh
+    recomputes the incremental daily values from scratch (the snapshot history is never dropped:
+    full_refresh=false)."""
     args = ["build", "--exclude-resource-type", "unit_test"]
     if full_refresh:
         args.append("--full-refresh")
     if select:
         args += ["--select", " ".join(select)]
+    if exclude:
+        args += ["--exclude", exclude]
     return args
 
 

@@ -95,19 +95,32 @@ def test_the_backfill_job_writes_snapshots_without_rebuilding_the_as_of_marts() 
     assert "marts/leaderboard" not in keys
 
 
-def test_the_dbt_resource_knows_the_installed_dbt_version_without_starting_dbt() -> None:
-    import subprocess
-    import sys
-    from pathlib import Path
+def test_dbt_runs_in_this_process_fails_with_its_first_error_and_releases_the_warehouse(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import os
 
-    from orchestration.defs.transform.dbt_resource import QuotaDbtCliResource
-    from orchestration.defs.transform.project import dbt_executable, quota_dbt_project
+    import duckdb
+    import pytest
 
-    resource = QuotaDbtCliResource(project_dir=quota_dbt_project, dbt_executable=dbt_executable())
-    reported = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "--version"], capture_output=True, text=True, check=True
-    ).stdout
-    assert f"installed: {resource._cli_version}" in reported
+    from orchestration.defs.transform.dbt_in_process import DbtInvocationError
+    from orchestration.defs.transform.dbt_resource import InProcessDbtResource
+    from orchestration.defs.transform.project import DBT_PROJECT_DIR
+
+    monkeypatch.setenv("QUOTAS_WAREHOUSE", "elsewhere.duckdb")
+    directory = os.getcwd()
+    warehouse = tmp_path / "warehouse.duckdb"
+    resource = InProcessDbtResource(project_dir=str(DBT_PROJECT_DIR))
+    invocation = resource.invocation(["run-operation", "no_such_macro"], tmp_path / "target", warehouse)
+    with pytest.raises(DbtInvocationError) as failure:
+        list(invocation.events())
+    first_line = str(failure.value).splitlines()[0]
+    assert "no_such_macro" in first_line, str(failure.value)
+    assert (tmp_path / "target" / "dbt.log").exists(), "dbt's log is kept in the run's target directory"
+    assert os.getcwd() == directory and os.environ["QUOTAS_WAREHOUSE"] == "elsewhere.duckdb", "both restored"
+    # the warehouse dbt opened is closed again: this process can open it with other settings
+    with duckdb.connect(str(warehouse), config={"threads": "1"}) as con:
+        assert con.execute("select 1").fetchone() == (1,)
 
 
 def test_each_warehouse_keeps_one_dbt_target_directory_per_dbt_definition(tmp_path: Path) -> None:

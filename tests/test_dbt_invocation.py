@@ -44,3 +44,22 @@ def test_the_pipeline_passes_settings_as_environment_variables_so_dbt_keeps_its_
 def test_a_full_refresh_is_passed_to_dbt_only_when_asked_for() -> None:
     assert "--full-refresh" in dbt_pipeline_build_args(full_refresh=True)
     assert "--full-refresh" not in dbt_pipeline_build_args()
+
+
+def test_a_subset_of_models_builds_only_them_and_the_whole_definition_keeps_its_own_exclusion() -> None:
+    assert dbt_pipeline_build_args(exclude="tag:snapshot_history")[-2:] == ["--exclude", "tag:snapshot_history"]
+    assert "--exclude" not in dbt_pipeline_build_args(["quotas", "leaderboard"])
+
+
+def test_dbt_in_this_process_is_told_where_the_project_target_and_log_are(tmp_path, monkeypatch) -> None:
+    from orchestration.defs.transform.dbt_in_process import in_process_arguments
+
+    monkeypatch.delenv("DBT_LOG_LEVEL_FILE", raising=False)
+    args = in_process_arguments(["build"], tmp_path / "project", tmp_path / "target")
+    assert args[0] == "build"
+    assert args[args.index("--project-dir") + 1] == str(tmp_path / "project")
+    assert args[args.index("--profiles-dir") + 1] == str(tmp_path / "project")
+    assert args[args.index("--target-path") + 1] == args[args.index("--log-path") + 1] == str(tmp_path / "target")
+    assert args[args.index("--log-level-file") + 1] == "info", "the file log leaves out every statement's debug lines"
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
+    assert "--log-level-file" not in in_process_arguments(["build"], tmp_path, tmp_path), "the environment wins"

@@ -16,7 +16,7 @@
 {%- endmacro %}
 
 {% macro company_timezone() -%}
-    {{- return(_require_shape('timezone', run_setting('timezone', 'UTC'), '^[A-Za-z][A-Za-z0-9_+\-/]*$')) -}}
+    {{- return(_require_shape('timezone', run_setting('timezone', 'UTC'), '^[A-Za-z][A-Za-z0-9_+/-]*$')) -}}
 {%- endmacro %}
 
 {% macro reporting_currency() -%}

@@ -18,20 +18,21 @@ from matplotlib.dates import DateFormatter, MonthLocator
 from matplotlib.figure import Figure
 from matplotlib.patches import Wedge
 
+from orchestration.report.palette import (
+    GREEN,
+    GRID,
+    INK,
+    MUTED,
+    NAVY,
+    PACE_COLOURS,
+    PACE_ORDER,
+    RED,
+    SERIES_COLOURS,
+    TRACK,
+    status_colour,
+)
 from orchestration.report.queries import Goal, ReportPeriod, TrendSeries
 
-INK = "#1e293b"
-MUTED = "#64748b"
-GRID = "#e2e8f0"
-TRACK = "#e9eef5"
-GREEN = "#16a34a"
-TEAL = "#0d9488"
-AMBER = "#d97706"
-RED = "#dc2626"
-NAVY = "#1e3a8a"
-SERIES_COLOURS = ("#2563eb", "#9333ea", "#0891b2", "#ea580c", "#db2777", "#65a30d", "#475569", "#ca8a04")
-PACE_COLOURS = {"achieved": GREEN, "on_track": TEAL, "at_risk": AMBER, "behind": RED, "missed": "#7f1d1d"}
-PACE_ORDER = ("achieved", "on_track", "at_risk", "behind", "missed", "not_started")
 DPI = 144
 
 matplotlib.rcParams.update(
@@ -44,17 +45,6 @@ matplotlib.rcParams.update(
         "ytick.color": MUTED,
     }
 )
-
-
-def status_colour(attainment: float, expected: float) -> str:
-    """Green once the target is reached, teal on or above the straight-line pace, amber close, red behind."""
-    if attainment >= 100:
-        return GREEN
-    if attainment >= expected:
-        return TEAL
-    if attainment >= 0.9 * expected:
-        return AMBER
-    return RED
 
 
 def _png(figure: Figure) -> bytes:

@@ -13,7 +13,7 @@ from datetime import date
 from html import escape
 
 from orchestration.console_views import format_amount
-from orchestration.report.charts import PACE_COLOURS, PACE_ORDER, status_colour
+from orchestration.report.palette import PACE_COLOURS, PACE_ORDER, status_colour
 from orchestration.report.queries import Goal, MetricScore, ReportData
 
 METRIC_NAMES = {

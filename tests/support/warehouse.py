@@ -1,23 +1,25 @@
 """Building a warehouse for a test, and reading its marts back as plain rows.
 
 Hand-made cases go through the same loader and the same dbt project as a real run, but skip Dagster's
-start-up: dbt runs as a plain subprocess (in-process dbt would keep the DuckDB file open and lock the
-test out of reading it). The end-to-end tests use the real `quotas` command.
+start-up: dbt runs in the test's process, as in a run (dbt_in_process.py), which releases the DuckDB file
+when it ends. The end-to-end tests use the real `quotas` command.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
-import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from orchestration.dbt_invocation import CODE_VERSION_VARIABLE, dbt_snapshot_args, dbt_vars
-from orchestration.defs.transform.project import DBT_PROJECT_DIR, code_version, dbt_executable, ensure_manifest
+from orchestration.dbt_invocation import CODE_VERSION_VARIABLE, dbt_pipeline_build_args, dbt_settings_environment
+from orchestration.defs.transform.dbt_in_process import DbtInvocationError, InProcessDbtInvocation
+from orchestration.defs.transform.project import DBT_PROJECT_DIR, code_version, ensure_manifest
 from orchestration.mart_queries import MARTS
 from orchestration.settings import CompanySettings
 from orchestration.source_loading import load_source_into_raw
@@ -38,35 +40,52 @@ def reusable_models() -> dict[str, dict[str, Any]]:
     }
 
 
-def run_dbt(warehouse: Path, args: list[str], target_dir: Path, reuse_tables: bool = True) -> str:
-    """Run one dbt command on `warehouse`; return its output, or fail the test with dbt's own output.
+@contextlib.contextmanager
+def _environment(values: dict[str, str | None]) -> Iterator[None]:
+    """Set (or, for None, remove) environment variables for the duration of a block."""
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
-    As in a pipeline run, dbt is told the code version, so unchanged reusable tables are reused; without
-    it (`reuse_tables=False`, like dbt by hand) every table is rebuilt."""
-    environment = {**os.environ, "QUOTAS_WAREHOUSE": str(warehouse), "DO_NOT_TRACK": "1"}
-    environment.pop(CODE_VERSION_VARIABLE, None)
-    if reuse_tables:
-        environment[CODE_VERSION_VARIABLE] = code_version()
-    completed = subprocess.run(
-        [
-            dbt_executable(),
-            *args,
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target_dir),
-        ],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=DBT_PROJECT_DIR,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise DbtFailed(f"dbt {args[0]} failed:\n{completed.stdout[-4000:]}\n{completed.stderr[-2000:]}")
-    return completed.stdout
+
+def run_dbt(
+    warehouse: Path,
+    args: list[str],
+    target_dir: Path,
+    reuse_tables: bool = True,
+    settings: dict[str, str] | None = None,
+) -> str:
+    """Run one dbt command on `warehouse`, in this process as a pipeline run does; return dbt's output, or
+    fail the test with it.
+
+    `settings` are the run's DBT_QUOTAS_* environment variables (the pipeline's way; `--vars` in `args`
+    work too, and win). As in a pipeline run, dbt is told the code version, so unchanged reusable tables
+    are reused; without it (`reuse_tables=False`, like dbt by hand) every table is rebuilt."""
+    environment: dict[str, str | None] = {
+        **(settings or {}),
+        "DO_NOT_TRACK": "1",
+        CODE_VERSION_VARIABLE: code_version() if reuse_tables else None,
+    }
+    output = io.StringIO()
+    invocation = InProcessDbtInvocation(args, DBT_PROJECT_DIR, target_dir, warehouse)
+    with _environment(environment), contextlib.redirect_stdout(output):
+        try:
+            for _ in invocation.events():
+                pass
+        except DbtInvocationError as error:
+            raise DbtFailed(f"dbt {args[0]} failed: {error}\n{output.getvalue()[-4000:]}") from None
+    return output.getvalue()
 
 
 def build_warehouse(
@@ -77,13 +96,13 @@ def build_warehouse(
     currency: str = "USD",
 ) -> Path:
     """Load `source_dir` and build every model and data test as of `as_of`; returns the warehouse path."""
-    settings = CompanySettings(timezone=timezone, reporting_currency=currency)
+    company = CompanySettings(timezone=timezone, reporting_currency=currency)
     load_source_into_raw(warehouse, source_dir)
-    variables = json.dumps(dbt_vars(as_of, settings))
     run_dbt(
         warehouse,
-        ["build", "--vars", variables, "--exclude-resource-type", "unit_test"],
+        dbt_pipeline_build_args(),
         warehouse.parent / "dbt_target",
+        settings=dbt_settings_environment(as_of, company),
     )
     return warehouse
 
@@ -92,29 +111,26 @@ def write_snapshots(
     warehouse: Path, first_day: date, last_day: date, timezone: str = "UTC", currency: str = "USD"
 ) -> None:
     """Write the snapshot days [first_day, last_day] with the same dbt command a partitioned run uses."""
-    args = dbt_snapshot_args(first_day, last_day, CompanySettings(timezone=timezone, reporting_currency=currency))
-    run_dbt(warehouse, [*args, "--select", "tag:snapshot_history"], warehouse.parent / "dbt_target")
+    company = CompanySettings(timezone=timezone, reporting_currency=currency)
+    run_dbt(
+        warehouse,
+        dbt_pipeline_build_args(["tag:snapshot_history"]),
+        warehouse.parent / "dbt_target",
+        settings=dbt_settings_environment(last_day, company, (first_day, last_day)),
+    )
 
 
 def reload_source(
     warehouse: Path, source_dir: Path, as_of: date, timezone: str = "UTC", reuse_tables: bool = True
 ) -> None:
     """Load a changed source and rebuild every model but the snapshot history (as a daily run would)."""
-    settings = CompanySettings(timezone=timezone)
     load_source_into_raw(warehouse, source_dir)
     run_dbt(
         warehouse,
-        [
-            "build",
-            "--vars",
-            json.dumps(dbt_vars(as_of, settings)),
-            "--exclude-resource-type",
-            "unit_test",
-            "--exclude",
-            "tag:snapshot_history",
-        ],
+        dbt_pipeline_build_args(exclude="tag:snapshot_history"),
         warehouse.parent / "dbt_target",
         reuse_tables,
+        settings=dbt_settings_environment(as_of, CompanySettings(timezone=timezone)),
     )
 
 

@@ -9,21 +9,22 @@ results and starts no dbt of its own.
 from datetime import date
 
 import dagster as dg
-from dagster_dbt import DbtCliResource, dbt_assets
+from dagster_dbt import dbt_assets
 
-from orchestration.dbt_invocation import dbt_pipeline_build_args
 from orchestration.defs.snapshots.partitions import daily_snapshot_partitions
 from orchestration.defs.transform.assets import (
+    SNAPSHOT_SELECTOR,
     TRANSLATOR,
+    DbtSelection,
+    dagster_events,
     dbt_target_path,
-    point_dbt_at_warehouse,
+    selected_dbt_args,
     set_dbt_settings,
 )
+from orchestration.defs.transform.dbt_resource import InProcessDbtResource
 from orchestration.defs.transform.project import ensure_manifest, quota_dbt_project
 from orchestration.defs.transform.snapshot_handoff import SnapshotHandoff
 from orchestration.resources import PipelineSettings
-
-SNAPSHOT_MODELS = "tag:snapshot_history"
 
 
 def _report_handoff(context: dg.AssetExecutionContext, note: SnapshotHandoff):
@@ -50,14 +51,13 @@ def _report_handoff(context: dg.AssetExecutionContext, note: SnapshotHandoff):
     manifest=ensure_manifest(),
     project=quota_dbt_project,
     dagster_dbt_translator=TRANSLATOR,
-    select=SNAPSHOT_MODELS,
+    select=SNAPSHOT_SELECTOR,
     partitions_def=daily_snapshot_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
     name="quota_snapshot_models",
 )
-def quota_snapshot_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings):
+def quota_snapshot_models(context: dg.AssetExecutionContext, dbt: InProcessDbtResource, pipeline: PipelineSettings):
     """Write every active quota's value and attainment for each day of the run's partition window."""
-    point_dbt_at_warehouse(pipeline)
     keys = context.partition_key_range
     first_day, last_day = date.fromisoformat(keys.start), date.fromisoformat(keys.end)
     note = SnapshotHandoff.read(dbt_target_path(pipeline, "quota_dbt_models"), context.run_id, first_day, last_day)
@@ -68,4 +68,5 @@ def quota_snapshot_models(context: dg.AssetExecutionContext, dbt: DbtCliResource
     context.log.info(f"writing quota snapshots for {first_day} .. {last_day}")
     set_dbt_settings(last_day, pipeline, (first_day, last_day))
     target = dbt_target_path(pipeline, "quota_snapshot_models")
-    yield from dbt.cli(dbt_pipeline_build_args(), context=context, target_path=target).stream()
+    args = selected_dbt_args(context, False, DbtSelection(select=[SNAPSHOT_SELECTOR]))
+    yield from dagster_events(context, dbt.invocation(args, target, pipeline.warehouse_path))

@@ -10,15 +10,22 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import DagsterDbtTranslatorSettings, dbt_assets
 
-from orchestration.dbt_invocation import CODE_VERSION_VARIABLE, dbt_pipeline_build_args, dbt_settings_environment
+from orchestration.dbt_invocation import (
+    CODE_VERSION_VARIABLE,
+    dbt_pipeline_build_args,
+    dbt_settings_environment,
+)
+from orchestration.defs.transform.dbt_in_process import InProcessDbtInvocation
+from orchestration.defs.transform.dbt_resource import InProcessDbtResource
 from orchestration.defs.transform.project import DBT_PROJECT_DIR, code_version, ensure_manifest, quota_dbt_project
 from orchestration.defs.transform.snapshot_handoff import (
     SnapshotHandoff,
@@ -29,12 +36,18 @@ from orchestration.defs.transform.translator import QuotaDbtTranslator
 from orchestration.resources import PipelineSettings
 
 TRANSLATOR = QuotaDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+SNAPSHOT_TAG = "snapshot_history"
+SNAPSHOT_SELECTOR = f"tag:{SNAPSHOT_TAG}"
 
 
-def point_dbt_at_warehouse(pipeline: PipelineSettings) -> None:
-    """dbt's profile reads the warehouse path from this variable: the same path the ingest assets used."""
-    os.environ["QUOTAS_WAREHOUSE"] = str(pipeline.warehouse_path)
-    os.environ.setdefault("DO_NOT_TRACK", "1")
+@dataclass(frozen=True)
+class DbtSelection:
+    """A dbt definition's own selection: what `dbt build` selects when all of its assets are asked for."""
+
+    select: list[str] | None = None
+    exclude: str | None = None
+    also: list[str] = field(default_factory=list)
+    """Models built beside any subset of the definition's assets (the snapshot window of a run)."""
 
 
 def set_dbt_settings(as_of: date, pipeline: PipelineSettings, snapshot_window: tuple[date, date] | None) -> None:
@@ -76,48 +89,52 @@ def _dbt_names_by_asset_key() -> dict[dg.AssetKey, str]:
     }
 
 
-def _snapshot_model_names() -> list[str]:
+def snapshot_model_names() -> list[str]:
     return sorted(
         node["name"]
         for node in _manifest()["nodes"].values()
-        if node["resource_type"] == "model" and "snapshot_history" in node.get("tags", [])
+        if node["resource_type"] == "model" and SNAPSHOT_TAG in node.get("tags", [])
     )
 
 
-def _build_with_snapshots(
-    context: dg.AssetExecutionContext,
-    dbt: DbtCliResource,
-    target: Path,
-    window: tuple[date, date],
-    full_refresh: bool,
-) -> Iterator[Any]:
-    """One `dbt build` of this step's selected models and the snapshot models for `window`.
+def selected_dbt_args(context: dg.AssetExecutionContext, full_refresh: bool, whole: DbtSelection) -> list[str]:
+    """The dbt command for what this step was asked to do.
 
-    dbt's events are turned into this step's outputs and checks; the snapshot models' results are kept
-    for the snapshot step (it reports them in the same run) in a note beside the run's artifacts.
+    All of the definition's assets: `whole` (its own selection). Some: those models by name (dbt runs
+    their tests too). Checks without their assets: only those models' tests (`model,resource_type:test`),
+    so nothing is rebuilt that was not asked for.
     """
     names = _dbt_names_by_asset_key()
     own_keys = set(context.assets_def.keys)
     selected = context.selected_asset_keys
-    select = None if selected == own_keys else [names[key] for key in sorted(selected) if key in names]
-    if select is not None:
-        select += _snapshot_model_names()
-    invocation = dbt.cli(
-        dbt_pipeline_build_args(select, full_refresh),
-        manifest=_manifest(),
-        dagster_dbt_translator=TRANSLATOR,
-        target_path=target,
-    )
-    note = SnapshotHandoff(context.run_id, window[0].isoformat(), window[1].isoformat())
+    if selected == own_keys:
+        return dbt_pipeline_build_args(whole.select, full_refresh, whole.exclude)
+    models = [names[key] for key in sorted(selected)]
+    checked = sorted({names[check.asset_key] for check in context.selected_asset_check_keys} - set(models))
+    tests_only = [f"{name},resource_type:test" for name in checked]
+    return dbt_pipeline_build_args(models + tests_only + whole.also, full_refresh)
+
+
+def dagster_events(
+    context: dg.AssetExecutionContext, invocation: InProcessDbtInvocation, note: SnapshotHandoff | None = None
+) -> Iterator[Any]:
+    """Run `invocation` and turn dbt's results into this step's outputs and check results.
+
+    Results of nodes outside this step's selection are not this step's to report: the snapshot models a
+    ledger step builds for its run are written into `note` for the snapshot step, the rest are dropped.
+    """
+    own_keys = set(context.assets_def.keys)
+    selected = context.selected_asset_keys
     selected_checks = context.selected_asset_check_keys
-    for raw_event in invocation.stream_raw_events():
+    context.log.info(f"Running dbt command: `{invocation.command}` (in this process)")
+    for raw_event in invocation.events():
         for event in raw_event.to_default_asset_events(
-            manifest=_manifest(), dagster_dbt_translator=TRANSLATOR, context=None, target_path=target
+            manifest=_manifest(), dagster_dbt_translator=TRANSLATOR, context=None, target_path=invocation.target_path
         ):
             if isinstance(event, dg.AssetMaterialization):
                 if event.asset_key in selected:
                     yield dg.Output(None, output_name=event.asset_key.to_python_identifier(), metadata=event.metadata)
-                elif event.asset_key not in own_keys:
+                elif note is not None and event.asset_key not in own_keys:
                     note.materialized.append(event.asset_key.to_user_string())
             elif isinstance(event, dg.AssetCheckEvaluation):
                 check_key = dg.AssetCheckKey(event.asset_key, event.check_name)
@@ -129,7 +146,7 @@ def _build_with_snapshots(
                         severity=event.severity,
                         metadata=event.metadata,
                     )
-                elif event.asset_key not in own_keys:
+                elif note is not None and event.asset_key not in own_keys:
                     note.checks.append(
                         {
                             "asset_key": event.asset_key.to_user_string(),
@@ -138,26 +155,28 @@ def _build_with_snapshots(
                             "severity": event.severity.value,
                         }
                     )
-    note.write(target)
+    context.log.info(f"Finished dbt command: `{invocation.command}`")
 
 
 @dbt_assets(
     manifest=ensure_manifest(),
     project=quota_dbt_project,
     dagster_dbt_translator=TRANSLATOR,
-    exclude="tag:snapshot_history",
+    exclude=SNAPSHOT_SELECTOR,
 )
-def quota_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineSettings):
+def quota_dbt_models(context: dg.AssetExecutionContext, dbt: InProcessDbtResource, pipeline: PipelineSettings):
     """Build the ledger and marts as of the run's date, in the company's time zone and currency (and, when
     the run includes them, the snapshots of its partition window)."""
-    point_dbt_at_warehouse(pipeline)
     as_of = run_as_of(context, pipeline)
     window = run_partition_window(context) if run_includes_snapshots(context) else None
     set_dbt_settings(as_of, pipeline, window)
     target = dbt_target_path(pipeline, "quota_dbt_models")
     if window is None:
-        args = dbt_pipeline_build_args(full_refresh=pipeline.full_refresh)
-        yield from dbt.cli(args, context=context, target_path=target).stream()
+        args = selected_dbt_args(context, pipeline.full_refresh, DbtSelection(exclude=SNAPSHOT_SELECTOR))
+        yield from dagster_events(context, dbt.invocation(args, target, pipeline.warehouse_path))
         return
     context.log.info(f"building the models and the quota snapshots for {window[0]} .. {window[1]} in one dbt run")
-    yield from _build_with_snapshots(context, dbt, target, window, pipeline.full_refresh)
+    note = SnapshotHandoff(context.run_id, window[0].isoformat(), window[1].isoformat())
+    args = selected_dbt_args(context, pipeline.full_refresh, DbtSelection(also=snapshot_model_names()))
+    yield from dagster_events(context, dbt.invocation(args, target, pipeline.warehouse_path), note)
+    note.write(target)

@@ -1,25 +1,21 @@
-"""The dbt CLI resource, without the dbt start-up work dagster-dbt does in this process before each run.
+"""The dbt resource of the assets: the project they run, invoked in the run's own process.
 
-dagster-dbt runs `dbt --version` before each invocation to learn which engine it drives: a full dbt
-start-up (about 3 s here), twice per daily run. dbt-core is pinned by the lock file and installed in this
-environment, so its version is read from the package metadata instead. It also loads the dbt project,
-profile and adapter in this process (about 1 s) for features this project does not use (fetching row
-counts and column metadata after a run), so that is skipped too. (This overrides private members of
-dagster-dbt 0.29; the pin in uv.lock keeps it valid, and test_dagster_definitions checks it.)
+dagster-dbt's `DbtCliResource` starts `dbt` as a child process (and `dbt --version` before it, and loads the
+project and adapter in this process for features not used here); this resource runs dbt's programmatic
+entry point in this process instead (see dbt_in_process.py for why and how).
 """
 
-from collections.abc import Sequence
-from functools import cached_property
-from importlib.metadata import version as installed_version
+from pathlib import Path
 
-from dagster_dbt import DbtCliResource
-from packaging.version import Version
+import dagster as dg
+
+from orchestration.defs.transform.dbt_in_process import InProcessDbtInvocation
 
 
-class QuotaDbtCliResource(DbtCliResource):
-    @cached_property
-    def _cli_version(self) -> Version:
-        return Version(installed_version("dbt-core"))
+class InProcessDbtResource(dg.ConfigurableResource):
+    """The dbt project (its profile beside it) whose models the dbt assets build."""
 
-    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
-        return None
+    project_dir: str
+
+    def invocation(self, args: list[str], target_path: Path, warehouse: Path) -> InProcessDbtInvocation:
+        return InProcessDbtInvocation(args, Path(self.project_dir), target_path, warehouse)

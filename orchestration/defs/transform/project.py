@@ -19,6 +19,7 @@ from dagster_dbt import DbtProject
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+DEFAULT_WAREHOUSE_NAME = "warehouse.duckdb"
 
 
 def dbt_executable() -> str:
@@ -61,8 +62,12 @@ def code_version() -> str:
 
 
 def ensure_manifest() -> Path:
+    """The project's manifest, parsed again when a file of the project is newer.
+
+    The parse is made for a warehouse named like the default one and opened by its name, as runs open
+    theirs (dbt_in_process.py), so its partial_parse.msgpack seeds each new warehouse's target directory."""
     if not MANIFEST.exists() or MANIFEST.stat().st_mtime < _newest_project_file_time():
-        env = {**os.environ, "DO_NOT_TRACK": "1"}
+        env = {**os.environ, "DO_NOT_TRACK": "1", "QUOTAS_WAREHOUSE": DEFAULT_WAREHOUSE_NAME}
         subprocess.run(
             [
                 dbt_executable(),
