@@ -5,7 +5,7 @@
 For each scale: generate the sample CRM once (kept under data/benchmarks/, reused when present), then run
 `quotas run` on it as a user would, in a fresh process (and, at the backfill scale, the publication on
 its own: the serving copy and the application's PostgreSQL tables), and record the wall time, the CPU time
-and the peak resident memory of the largest process (the command, or the dbt it starts). At the backfill
+and the peak resident memory of the largest process (the command, or the dbt server it forks). At the backfill
 scale a year of snapshots is written, then one more day of them and the next day's run on top of that
 history (neither should cost more for the year kept); at the daily scales (M by default) the next day's run, a 30-day
 backfill, and the daily workload (the CRM of the evening before, then the next evening's export in the
@@ -62,7 +62,7 @@ def _measure(step: str, scale: str, command: list[str]) -> tuple[Measurement, st
     """Run `command` in a child process: its wall time, CPU time and peak resident memory.
 
     The peak is the kernel's per-child figure read by GNU time: the largest of the command and every
-    process it waited for (the dbt it starts). Without GNU time it falls back to getrusage, whose figure
+    process it waited for (the dbt server it forks). Without GNU time it falls back to getrusage, whose figure
     is the largest child so far in this benchmark, so later steps may show an earlier step's peak.
     """
     peak_file = RESULTS / "peak_kib.txt"

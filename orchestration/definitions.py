@@ -13,7 +13,7 @@ from orchestration.defs.serving.assets import application_tables, docs_site, ser
 from orchestration.defs.snapshots.assets import quota_snapshot_models
 from orchestration.defs.snapshots.schedules import nightly_quota_run
 from orchestration.defs.transform.assets import quota_dbt_models
-from orchestration.defs.transform.dbt_resource import InProcessDbtResource
+from orchestration.defs.transform.dbt_resource import DbtResource
 from orchestration.defs.transform.project import DBT_PROJECT_DIR
 from orchestration.resources import PipelineSettings
 
@@ -32,6 +32,6 @@ defs = dg.Definitions(
     sensors=[notification_sensor],
     resources={
         "pipeline": PipelineSettings.from_environment(),
-        "dbt": InProcessDbtResource(project_dir=str(DBT_PROJECT_DIR)),
+        "dbt": DbtResource(project_dir=str(DBT_PROJECT_DIR)),
     },
 )

@@ -95,32 +95,37 @@ def test_the_backfill_job_writes_snapshots_without_rebuilding_the_as_of_marts() 
     assert "marts/leaderboard" not in keys
 
 
-def test_dbt_runs_in_this_process_fails_with_its_first_error_and_releases_the_warehouse(
-    tmp_path: Path, monkeypatch
+def test_dbt_commands_run_in_a_forked_server_that_reports_the_first_error_and_releases_the_warehouse(
+    tmp_path: Path,
 ) -> None:
     import os
+    import signal
 
     import duckdb
     import pytest
 
-    from orchestration.defs.transform.dbt_in_process import DbtInvocationError
-    from orchestration.defs.transform.dbt_resource import InProcessDbtResource
+    from orchestration.defs.transform.dbt_resource import DbtResource
+    from orchestration.defs.transform.dbt_server import DbtInvocationError, server_pid
     from orchestration.defs.transform.project import DBT_PROJECT_DIR
 
-    monkeypatch.setenv("QUOTAS_WAREHOUSE", "elsewhere.duckdb")
-    directory = os.getcwd()
+    directory, setting = os.getcwd(), os.environ.get("QUOTAS_WAREHOUSE")
     warehouse = tmp_path / "warehouse.duckdb"
-    resource = InProcessDbtResource(project_dir=str(DBT_PROJECT_DIR))
-    invocation = resource.invocation(["run-operation", "no_such_macro"], tmp_path / "target", warehouse)
+    resource = DbtResource(project_dir=str(DBT_PROJECT_DIR))
     with pytest.raises(DbtInvocationError) as failure:
-        list(invocation.events())
-    first_line = str(failure.value).splitlines()[0]
-    assert "no_such_macro" in first_line, str(failure.value)
+        list(resource.invocation(["run-operation", "no_such_macro"], tmp_path / "target", warehouse).events())
+    assert "no_such_macro" in str(failure.value).splitlines()[0], str(failure.value)
     assert (tmp_path / "target" / "dbt.log").exists(), "dbt's log is kept in the run's target directory"
-    assert os.getcwd() == directory and os.environ["QUOTAS_WAREHOUSE"] == "elsewhere.duckdb", "both restored"
+    assert (os.getcwd(), os.environ.get("QUOTAS_WAREHOUSE")) == (directory, setting), "this process is untouched"
+    first_server = server_pid()
+    assert first_server not in (None, os.getpid())
     # the warehouse dbt opened is closed again: this process can open it with other settings
     with duckdb.connect(str(warehouse), config={"threads": "1"}) as con:
         assert con.execute("select 1").fetchone() == (1,)
+
+    os.kill(first_server, signal.SIGKILL)  # a server that died is replaced by the next command
+    with pytest.raises(DbtInvocationError, match="no_such_macro"):
+        list(resource.invocation(["run-operation", "no_such_macro"], tmp_path / "target", warehouse).events())
+    assert server_pid() not in (None, first_server)
 
 
 def test_each_warehouse_keeps_one_dbt_target_directory_per_dbt_definition(tmp_path: Path) -> None:

@@ -52,14 +52,14 @@ def test_a_subset_of_models_builds_only_them_and_the_whole_definition_keeps_its_
 
 
 def test_dbt_in_this_process_is_told_where_the_project_target_and_log_are(tmp_path, monkeypatch) -> None:
-    from orchestration.defs.transform.dbt_in_process import in_process_arguments
+    from orchestration.defs.transform.dbt_server import server_arguments
 
     monkeypatch.delenv("DBT_LOG_LEVEL_FILE", raising=False)
-    args = in_process_arguments(["build"], tmp_path / "project", tmp_path / "target")
+    args = server_arguments(["build"], tmp_path / "project", tmp_path / "target")
     assert args[0] == "build"
     assert args[args.index("--project-dir") + 1] == str(tmp_path / "project")
     assert args[args.index("--profiles-dir") + 1] == str(tmp_path / "project")
     assert args[args.index("--target-path") + 1] == args[args.index("--log-path") + 1] == str(tmp_path / "target")
     assert args[args.index("--log-level-file") + 1] == "info", "the file log leaves out every statement's debug lines"
     monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
-    assert "--log-level-file" not in in_process_arguments(["build"], tmp_path, tmp_path), "the environment wins"
+    assert "--log-level-file" not in server_arguments(["build"], tmp_path, tmp_path), "the environment wins"

@@ -2,7 +2,7 @@
 
 Memory, unlike time, hardly depends on what else the machine is doing, so it is asserted here; speed is
 measured by `benchmarks/run_benchmarks.py` and never asserted. The peak is the largest resident set of the
-`quotas run` process and of every process it waited for (the dbt it starts), read by a small parent
+`quotas run` process and of every process it waited for (the dbt server it forks), read by a small parent
 process that runs nothing else.
 """
 

@@ -1,8 +1,8 @@
 """Building a warehouse for a test, and reading its marts back as plain rows.
 
 Hand-made cases go through the same loader and the same dbt project as a real run, but skip Dagster's
-start-up: dbt runs in the test's process, as in a run (dbt_in_process.py), which releases the DuckDB file
-when it ends. The end-to-end tests use the real `quotas` command.
+start-up: dbt runs in a fork of the test's process, as in a run (dbt_server.py). The end-to-end tests use
+the real `quotas` command.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.dbt_invocation import CODE_VERSION_VARIABLE, dbt_pipeline_build_args, dbt_settings_environment
-from orchestration.defs.transform.dbt_in_process import DbtInvocationError, InProcessDbtInvocation
+from orchestration.defs.transform.dbt_server import DbtInvocation, DbtInvocationError
 from orchestration.defs.transform.project import DBT_PROJECT_DIR, code_version, ensure_manifest
 from orchestration.mart_queries import MARTS
 from orchestration.settings import CompanySettings
@@ -66,8 +66,8 @@ def run_dbt(
     reuse_tables: bool = True,
     settings: dict[str, str] | None = None,
 ) -> str:
-    """Run one dbt command on `warehouse`, in this process as a pipeline run does; return dbt's output, or
-    fail the test with it.
+    """Run one dbt command on `warehouse`, in a fork of this process as a pipeline run does; return dbt's
+    output, or fail the test with it.
 
     `settings` are the run's DBT_QUOTAS_* environment variables (the pipeline's way; `--vars` in `args`
     work too, and win). As in a pipeline run, dbt is told the code version, so unchanged reusable tables
@@ -78,7 +78,7 @@ def run_dbt(
         CODE_VERSION_VARIABLE: code_version() if reuse_tables else None,
     }
     output = io.StringIO()
-    invocation = InProcessDbtInvocation(args, DBT_PROJECT_DIR, target_dir, warehouse)
+    invocation = DbtInvocation(args, DBT_PROJECT_DIR, target_dir, warehouse)
     with _environment(environment), contextlib.redirect_stdout(output):
         try:
             for _ in invocation.events():

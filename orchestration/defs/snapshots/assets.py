@@ -21,7 +21,7 @@ from orchestration.defs.transform.assets import (
     selected_dbt_args,
     set_dbt_settings,
 )
-from orchestration.defs.transform.dbt_resource import InProcessDbtResource
+from orchestration.defs.transform.dbt_resource import DbtResource
 from orchestration.defs.transform.project import ensure_manifest, quota_dbt_project
 from orchestration.defs.transform.snapshot_handoff import SnapshotHandoff
 from orchestration.resources import PipelineSettings
@@ -56,7 +56,7 @@ def _report_handoff(context: dg.AssetExecutionContext, note: SnapshotHandoff):
     backfill_policy=dg.BackfillPolicy.single_run(),
     name="quota_snapshot_models",
 )
-def quota_snapshot_models(context: dg.AssetExecutionContext, dbt: InProcessDbtResource, pipeline: PipelineSettings):
+def quota_snapshot_models(context: dg.AssetExecutionContext, dbt: DbtResource, pipeline: PipelineSettings):
     """Write every active quota's value and attainment for each day of the run's partition window."""
     keys = context.partition_key_range
     first_day, last_day = date.fromisoformat(keys.start), date.fromisoformat(keys.end)

@@ -24,8 +24,8 @@ from orchestration.dbt_invocation import (
     dbt_pipeline_build_args,
     dbt_settings_environment,
 )
-from orchestration.defs.transform.dbt_in_process import InProcessDbtInvocation
-from orchestration.defs.transform.dbt_resource import InProcessDbtResource
+from orchestration.defs.transform.dbt_resource import DbtResource
+from orchestration.defs.transform.dbt_server import DbtInvocation
 from orchestration.defs.transform.project import DBT_PROJECT_DIR, code_version, ensure_manifest, quota_dbt_project
 from orchestration.defs.transform.snapshot_handoff import (
     SnapshotHandoff,
@@ -116,7 +116,7 @@ def selected_dbt_args(context: dg.AssetExecutionContext, full_refresh: bool, who
 
 
 def dagster_events(
-    context: dg.AssetExecutionContext, invocation: InProcessDbtInvocation, note: SnapshotHandoff | None = None
+    context: dg.AssetExecutionContext, invocation: DbtInvocation, note: SnapshotHandoff | None = None
 ) -> Iterator[Any]:
     """Run `invocation` and turn dbt's results into this step's outputs and check results.
 
@@ -126,7 +126,7 @@ def dagster_events(
     own_keys = set(context.assets_def.keys)
     selected = context.selected_asset_keys
     selected_checks = context.selected_asset_check_keys
-    context.log.info(f"Running dbt command: `{invocation.command}` (in this process)")
+    context.log.info(f"Running dbt command: `{invocation.command}` (by the dbt server, a fork of this process)")
     for raw_event in invocation.events():
         for event in raw_event.to_default_asset_events(
             manifest=_manifest(), dagster_dbt_translator=TRANSLATOR, context=None, target_path=invocation.target_path
@@ -164,7 +164,7 @@ def dagster_events(
     dagster_dbt_translator=TRANSLATOR,
     exclude=SNAPSHOT_SELECTOR,
 )
-def quota_dbt_models(context: dg.AssetExecutionContext, dbt: InProcessDbtResource, pipeline: PipelineSettings):
+def quota_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource, pipeline: PipelineSettings):
     """Build the ledger and marts as of the run's date, in the company's time zone and currency (and, when
     the run includes them, the snapshots of its partition window)."""
     as_of = run_as_of(context, pipeline)

@@ -65,7 +65,7 @@ def ensure_manifest() -> Path:
     """The project's manifest, parsed again when a file of the project is newer.
 
     The parse is made for a warehouse named like the default one and opened by its name, as runs open
-    theirs (dbt_in_process.py), so its partial_parse.msgpack seeds each new warehouse's target directory."""
+    theirs (dbt_server.py), so its partial_parse.msgpack seeds each new warehouse's target directory."""
     if not MANIFEST.exists() or MANIFEST.stat().st_mtime < _newest_project_file_time():
         env = {**os.environ, "DO_NOT_TRACK": "1", "QUOTAS_WAREHOUSE": DEFAULT_WAREHOUSE_NAME}
         subprocess.run(
