@@ -61,6 +61,13 @@ def dbt_pipeline_build_args(
     return args
 
 
+def dbt_pipeline_test_args(select: list[str]) -> list[str]:
+    """`dbt test` of the named models' data tests: a run that asks for checks without their assets."""
+    if not select:
+        raise ValueError("a test run names the models whose tests it runs")
+    return ["test", "--exclude-resource-type", "unit_test", "--select", " ".join(select)]
+
+
 def dbt_build_args(as_of: date, settings: CompanySettings, select: str | None = None) -> list[str]:
     """`dbt build` with the settings as `--vars`: models, seeds and data tests. For dbt run by hand and
     the tests' hand-made warehouses; unit tests are code tests, pytest runs them."""

@@ -149,3 +149,51 @@ def test_publishing_follows_every_mart_and_the_snapshots_in_the_daily_and_backfi
     assert marts and marts <= graph.get(dg.AssetKey("serving_copy")).parent_keys
     for job in ("quota_pipeline", "snapshot_backfill", "snapshot_write"):
         assert publishing <= defs.resolve_job_def(job).asset_layer.executable_asset_keys, job
+
+
+def test_a_subset_of_the_dbt_assets_builds_only_those_models_and_checks_alone_rebuild_nothing(
+    tiny_warehouse: Path, tiny_source: Path, tmp_path: Path
+) -> None:
+    import json
+    import shutil
+
+    from orchestration.defs.transform.assets import quota_dbt_models
+    from orchestration.defs.transform.dbt_resource import DbtResource
+    from orchestration.defs.transform.project import DBT_PROJECT_DIR
+    from orchestration.resources import PipelineSettings
+    from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(tiny_warehouse, warehouse)
+    resources = {
+        "dbt": DbtResource(project_dir=str(DBT_PROJECT_DIR)),
+        "pipeline": PipelineSettings(
+            source=str(tiny_source),
+            warehouse=str(warehouse),
+            as_of_date=TINY_AS_OF.isoformat(),
+            timezone=TINY_TIMEZONE,
+        ),
+    }
+    leaderboard = dg.AssetKey(["marts", "leaderboard"])
+    result = dg.materialize([quota_dbt_models], selection=[leaderboard], resources=resources)
+    assert result.success
+    assert {event.asset_key for event in result.get_asset_materialization_events()} == {leaderboard}
+    checked = {evaluation.asset_key for evaluation in result.get_asset_check_evaluations()}
+    assert checked == {leaderboard}, "the model's own tests ran, as asset checks"
+
+    from orchestration.defs.transform.assets import dbt_target_path
+
+    run_results = dbt_target_path(resources["pipeline"], "quota_dbt_models") / "run_results.json"
+    nodes = {result["unique_id"] for result in json.loads(run_results.read_text())["results"]}
+    assert "model.quotas.leaderboard" in nodes and "model.quotas.quotas" not in nodes
+
+    [check] = [key for key in quota_dbt_models.check_keys if key.asset_key == leaderboard][:1]
+    only_check = dg.materialize([quota_dbt_models], selection=dg.AssetSelection.checks(check), resources=resources)
+    assert only_check.success
+    assert only_check.get_asset_materialization_events() == []
+    built = {
+        result["unique_id"]
+        for result in json.loads(run_results.read_text())["results"]
+        if not result["unique_id"].startswith("operation.")  # the project's run hooks
+    }
+    assert built and all(node.startswith("test.") for node in built), "dbt test: nothing rebuilt"

@@ -51,6 +51,22 @@ def test_a_subset_of_models_builds_only_them_and_the_whole_definition_keeps_its_
     assert "--exclude" not in dbt_pipeline_build_args(["quotas", "leaderboard"])
 
 
+def test_checks_asked_for_without_their_assets_run_only_the_tests_of_those_models() -> None:
+    import pytest
+
+    from orchestration.dbt_invocation import dbt_pipeline_test_args
+
+    assert dbt_pipeline_test_args(["quotas", "leaderboard"]) == [
+        "test",
+        "--exclude-resource-type",
+        "unit_test",
+        "--select",
+        "quotas leaderboard",
+    ]
+    with pytest.raises(ValueError):
+        dbt_pipeline_test_args([])
+
+
 def test_dbt_in_this_process_is_told_where_the_project_target_and_log_are(tmp_path, monkeypatch) -> None:
     from orchestration.defs.transform.dbt_server import server_arguments
 

@@ -22,6 +22,7 @@ from dagster_dbt import DagsterDbtTranslatorSettings, dbt_assets
 from orchestration.dbt_invocation import (
     CODE_VERSION_VARIABLE,
     dbt_pipeline_build_args,
+    dbt_pipeline_test_args,
     dbt_settings_environment,
 )
 from orchestration.defs.transform.dbt_resource import DbtResource
@@ -89,6 +90,12 @@ def _dbt_names_by_asset_key() -> dict[dg.AssetKey, str]:
     }
 
 
+@cache
+def _snapshot_asset_keys() -> frozenset[dg.AssetKey]:
+    snapshot_names = set(snapshot_model_names())
+    return frozenset(key for key, name in _dbt_names_by_asset_key().items() if name in snapshot_names)
+
+
 def snapshot_model_names() -> list[str]:
     return sorted(
         node["name"]
@@ -101,18 +108,16 @@ def selected_dbt_args(context: dg.AssetExecutionContext, full_refresh: bool, who
     """The dbt command for what this step was asked to do.
 
     All of the definition's assets: `whole` (its own selection). Some: those models by name (dbt runs
-    their tests too). Checks without their assets: only those models' tests (`model,resource_type:test`),
-    so nothing is rebuilt that was not asked for.
+    their tests too), and `whole.also`. Checks without their assets: `dbt test` of the checked models, so
+    nothing is rebuilt that was not asked for.
     """
     names = _dbt_names_by_asset_key()
-    own_keys = set(context.assets_def.keys)
     selected = context.selected_asset_keys
-    if selected == own_keys:
+    if not context.is_subset:
         return dbt_pipeline_build_args(whole.select, full_refresh, whole.exclude)
-    models = [names[key] for key in sorted(selected)]
-    checked = sorted({names[check.asset_key] for check in context.selected_asset_check_keys} - set(models))
-    tests_only = [f"{name},resource_type:test" for name in checked]
-    return dbt_pipeline_build_args(models + tests_only + whole.also, full_refresh)
+    if not selected:
+        return dbt_pipeline_test_args(sorted({names[check.asset_key] for check in context.selected_asset_check_keys}))
+    return dbt_pipeline_build_args([names[key] for key in sorted(selected)] + whole.also, full_refresh)
 
 
 def dagster_events(
@@ -123,7 +128,7 @@ def dagster_events(
     Results of nodes outside this step's selection are not this step's to report: the snapshot models a
     ledger step builds for its run are written into `note` for the snapshot step, the rest are dropped.
     """
-    own_keys = set(context.assets_def.keys)
+    snapshot_keys = _snapshot_asset_keys() if note is not None else frozenset()
     selected = context.selected_asset_keys
     selected_checks = context.selected_asset_check_keys
     context.log.info(f"Running dbt command: `{invocation.command}` (by the dbt server, a fork of this process)")
@@ -134,7 +139,7 @@ def dagster_events(
             if isinstance(event, dg.AssetMaterialization):
                 if event.asset_key in selected:
                     yield dg.Output(None, output_name=event.asset_key.to_python_identifier(), metadata=event.metadata)
-                elif note is not None and event.asset_key not in own_keys:
+                elif event.asset_key in snapshot_keys:
                     note.materialized.append(event.asset_key.to_user_string())
             elif isinstance(event, dg.AssetCheckEvaluation):
                 check_key = dg.AssetCheckKey(event.asset_key, event.check_name)
@@ -146,7 +151,7 @@ def dagster_events(
                         severity=event.severity,
                         metadata=event.metadata,
                     )
-                elif note is not None and event.asset_key not in own_keys:
+                elif event.asset_key in snapshot_keys:
                     note.checks.append(
                         {
                             "asset_key": event.asset_key.to_user_string(),
@@ -171,7 +176,8 @@ def quota_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource, pipeli
     window = run_partition_window(context) if run_includes_snapshots(context) else None
     set_dbt_settings(as_of, pipeline, window)
     target = dbt_target_path(pipeline, "quota_dbt_models")
-    if window is None:
+    if window is None or not context.selected_asset_keys:
+        # checks alone build nothing: the snapshot step of this run, if any, builds its window itself
         args = selected_dbt_args(context, pipeline.full_refresh, DbtSelection(exclude=SNAPSHOT_SELECTOR))
         yield from dagster_events(context, dbt.invocation(args, target, pipeline.warehouse_path))
         return
