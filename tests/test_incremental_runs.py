@@ -1,11 +1,12 @@
 """A daily run recomputes only the credit dates whose input changed, and gives what a full refresh gives.
 
 The daily-value models are incremental on credit dates (int_ledger_changed_dates), the target values on
-the as-of date and those dates (macros/valuation.sql). Here a warehouse built on the evening before from the
-tiny CRM without one day's events is brought up to date with the full CRM the next day, then through an FX
-rate change; after each run every mart and every daily-value table equals, row for row, a warehouse built
-from scratch on the same source as of the same day. The ledger tables that depend on the raw tables alone
-(`reusable_table`) are reused when none of their inputs changed, and rebuilt when one did.
+the as-of date and those dates (macros/valuation.sql), the marts' rows on periods (macros/kept_by_period.sql).
+Here a warehouse built on the evening before from the tiny CRM without one day's events is brought up to
+date with the full CRM the next day, then through an FX rate change and a renamed rep; after each run every
+mart and every daily-value table equals, row for row, a warehouse built from scratch on the same source as
+of the same day. The ledger tables that depend on the raw tables alone (`reusable_table`) are reused when
+none of their inputs changed, and rebuilt when one did.
 """
 
 from __future__ import annotations
@@ -105,6 +106,41 @@ def _targets_near(warehouse: Path, first_day: date, last_day: date, changed: set
         }
 
 
+KEPT_BY_PERIOD = (
+    "int_quota_progress_rows",
+    "int_quotas_rows",
+    "int_leaderboard_rows",
+    "int_quota_history_rows",
+)
+
+
+def _quota_values(warehouse: Path) -> dict[str, tuple]:
+    """Every quota's period and numbers as the marts show them."""
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute("select quota_id, period_id, current_value, week_delta from marts.quota_progress")
+        return {quota_id: (period_id, value, delta) for quota_id, period_id, value, delta in rows.fetchall()}
+
+
+def _periods_to_recompute(warehouse: Path, before: dict[str, tuple], first_day: date, last_day: date) -> set[str]:
+    """The periods whose mart rows a run must compute again, worked out here from the marts before and
+    after it: a quota's value or week's change differs, or the period's range meets the days from a week
+    before the earlier as-of date to the later one."""
+    after = _quota_values(warehouse)
+    changed = {after[quota][0] for quota in after.keys() | before.keys() if after.get(quota) != before.get(quota)}
+    with connect(warehouse, read_only=True) as con:
+        periods = con.execute("select id, start_date, end_date from marts.quota_periods").fetchall()
+    near = {period for period, start, end in periods if end >= first_day - timedelta(days=7) and start <= last_day}
+    return changed | near
+
+
+def _recomputed_periods(warehouse: Path, model: str) -> set[str]:
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            f"select distinct period_id from intermediate.{model} where computed_as_of = date '{TINY_AS_OF}'"
+        ).fetchall()
+    return {period for (period,) in rows}
+
+
 def _recomputed_dates(warehouse: Path) -> set[date]:
     with connect(warehouse, read_only=True) as con:
         rows = con.execute(
@@ -136,6 +172,7 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
         TINY_TIMEZONE,
     )
     all_dates = _recomputed_dates(warehouse)
+    values_the_evening_before = _quota_values(warehouse)
     source = copy_source(tiny_source, tmp_path / "crm")
 
     # the next day, with that day's events, from another directory: a new source, so every table is
@@ -159,6 +196,17 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     (compiled,) = (warehouse.parent / "dbt_target" / "compiled").rglob("quota_snapshots.sql")
     assert "values_of_the_day" in compiled.read_text()
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
+    # the marts' rows are computed again only for the periods whose quotas' values changed or whose range
+    # is near either as-of date; every other period's rows are kept from the evening before
+    expected = _periods_to_recompute(warehouse, values_the_evening_before, evening_before, TINY_AS_OF)
+    with connect(warehouse, read_only=True) as con:
+        (periods,) = con.execute("select count(*) from marts.quota_periods").fetchone()
+    assert 0 < len(expected) < periods / 2
+    assert _recomputed_periods(warehouse, "int_quota_progress_rows") == expected
+    assert _recomputed_periods(warehouse, "int_quotas_rows") == expected
+    for model in ("int_leaderboard_rows", "int_quota_history_rows"):  # individual quotas; started periods
+        assert _recomputed_periods(warehouse, model) <= expected
+        assert len(_recomputed_periods(warehouse, model)) > 0
 
     # an FX rate changes in its file, and a deal's amount in its own: every date is recomputed, the
     # reusable tables that read the rates or the deals' rows are rebuilt and the others reused, and the
@@ -169,7 +217,9 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
         "* replace (case when id = (select min(id) from rows where status = 'won') "
         "then cast(cast(amount as double) * 2 as varchar) else amount end as amount)",
     )
-    for name in ("fx_rates.csv", "deals.csv"):
+    # and a rep is renamed: no value changes, but every kept leaderboard row names the rep
+    rewrite_csv(changed / "users.csv", "* replace (case when id = '1002' then 'Rafaela Gupta' else name end as name)")
+    for name in ("fx_rates.csv", "deals.csv", "users.csv"):
         shutil.copy(changed / name, source / name)
     rebuilt = _reusable_tables() - _daily_run(warehouse, source)
     assert "intermediate.int_fx_rates_daily" in rebuilt  # reads fx_rates
@@ -181,6 +231,9 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     assert len(_revalued_targets(warehouse)) == targets  # another input changed: every target is valued again
     reference = build_warehouse(changed, tmp_path / "full_changed" / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
     assert _rows(warehouse) == _rows(reference)
+    with connect(warehouse, read_only=True) as con:
+        renamed = "select count(distinct period_id) from marts.leaderboard where user_name = 'Rafaela Gupta'"
+        assert con.execute(renamed).fetchone()[0] > 3  # type: ignore[index]
 
 
 def _reusable_tables() -> set[str]:

@@ -78,7 +78,8 @@ def test_parquet_current_points_at_a_complete_version_and_one_previous_is_kept(
         expected = {
             name: con.execute(f"select count(*) from marts.{name}").fetchone()[0]  # type: ignore[index]
             for (name,) in con.execute(
-                "select table_name from duckdb_tables() where schema_name = 'marts' and table_name != 'notifications'"
+                "select table_name from information_schema.tables "
+                "where table_schema = 'marts' and table_name != 'notifications'"
             ).fetchall()
         }
     assert manifest["row_counts"] == expected
@@ -100,11 +101,12 @@ def test_the_serving_copy_holds_every_mart_as_a_table_equal_to_the_warehouse(tin
     assert serving.root == tiny_warehouse.parent / "warehouse_serving"
     with duckdb.connect(str(serving.database), read_only=True) as con:
         con.execute(f"attach '{tiny_warehouse}' as build (read_only)")
-        tables = con.execute(
-            "select database_name, table_name from duckdb_tables() where schema_name = 'marts' order by 2"
+        marts = con.execute(
+            "select table_catalog, table_name, table_type from information_schema.tables "
+            "where table_schema = 'marts' order by 2"
         ).fetchall()
-        built = sorted(name for database, name in tables if database == "build")
-        served = sorted(name for database, name in tables if database == "quotas")
+        built = sorted(name for catalog, name, _ in marts if catalog == "build")  # tables and views
+        served = sorted(name for catalog, name, kind in marts if catalog == "quotas" and kind == "BASE TABLE")
         assert "notifications" not in served  # the notifier's outbox stays in the warehouse
         assert served == sorted([*(set(built) - {"notifications"}), "publication"])
         assert con.execute(

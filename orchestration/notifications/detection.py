@@ -65,7 +65,10 @@ REQUIRED_MARTS = ("quota_periods", "quota_progress", "goals", "goal_milestones",
 def marts_ready(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether a run has built the marts events are read from (a snapshot-only backfill builds none)."""
     present = {
-        name for (name,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'"
+        ).fetchall()
     }
     return set(REQUIRED_MARTS) <= present
 

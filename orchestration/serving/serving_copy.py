@@ -2,9 +2,9 @@
 
 The DuckDB copy is written as `quotas.duckdb.tmp-<version>` and renamed over `quotas.duckdb`: a reader that
 opened the old file keeps reading the old file (its inode), a reader that opens the path afterwards gets
-the new one. The copies are tables, never views: dbt-duckdb views name the warehouse's catalog, which
-does not exist in another file. The Parquet files of a version are written into a hidden directory that
-is renamed into place, then `parquet/current` is swapped to it.
+the new one. The copies are tables, never views: a reader of the serving file finds every mart whole
+in it, whatever the warehouse keeps behind its marts. The Parquet files of a version are written into a
+hidden directory that is renamed into place, then `parquet/current` is swapped to it.
 
 Which as-of date a publication holds is read from the marts themselves (`quota_progress.as_of_date`), so
 a snapshot backfill that republishes the previous run's marts says so truthfully.
@@ -65,10 +65,11 @@ NOT_SERVED = ("notifications",)
 
 
 def mart_tables(con, catalog: str) -> list[str]:
-    """Every table of the catalog's `marts` schema but the outbox (all marts are tables; views would not
-    travel to another file)."""
+    """Every table and view of the catalog's `marts` schema but the outbox. Some marts are views in the
+    warehouse (kept rows plus the as-of date); every copy is a table."""
     rows = con.execute(
-        "select table_name from duckdb_tables() where database_name = ? and schema_name = 'marts' order by 1",
+        "select table_name from information_schema.tables "
+        "where table_catalog = ? and table_schema = 'marts' order by 1",
         [catalog],
     ).fetchall()
     return [str(name) for (name,) in rows if name not in NOT_SERVED]

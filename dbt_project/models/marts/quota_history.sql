@@ -1,24 +1,22 @@
-{#- How each rep did in every period that has started by D: the final value for periods that are over,
-    the value so far for the current ones, with the rank the rep had in that period and metric. -#}
+{{ config(materialized='view') }}
+{#- How each rep did in every period started by D, with D: the kept rows (int_quota_history_rows). -#}
 select
-    board.period_id,
-    periods.name as period_name,
-    periods.period_type,
-    periods.start_date,
-    periods.end_date,
-    board.metric_type,
-    board.metric_field,
-    board.quota_id,
-    board.user_id,
-    board.user_name,
-    board.team_id,
-    board.current_value as final_value,
-    board.target_value,
-    board.attainment_percent,
-    board.rank,
-    board.currency,
-    periods.end_date < board.as_of_date as is_final,
-    board.as_of_date
-from {{ ref('leaderboard') }} as board
-inner join {{ ref('quota_periods') }} as periods on periods.id = board.period_id
-where periods.start_date <= board.as_of_date
+    period_id,
+    period_name,
+    period_type,
+    start_date,
+    end_date,
+    metric_type,
+    metric_field,
+    quota_id,
+    user_id,
+    user_name,
+    team_id,
+    final_value,
+    target_value,
+    attainment_percent,
+    rank,
+    currency,
+    is_final,
+    {{ as_of_date() }} as as_of_date
+from {{ ref('int_quota_history_rows').include(database=false) }}

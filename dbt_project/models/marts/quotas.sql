@@ -1,22 +1,22 @@
-{#- The quota configuration as the application wrote it, with each quota's value and attainment as of D. -#}
+{{ config(materialized='view') }}
+{#- The quota configuration as the application wrote it, with each quota's value and attainment as of D:
+    the kept rows (int_quotas_rows) with D. -#}
 select
-    quotas.quota_id as id,
-    quotas.period_id,
-    quotas.user_id,
-    quotas.team_id,
-    quotas.metric_type,
-    quotas.metric_field,
-    quotas.target_value,
-    quotas.currency,
-    quotas.weight,
-    progress.current_value,
-    progress.attainment_percent,
-    quotas.scope_type,
-    progress.as_of_date,
-    quotas.period_name,
-    quotas.period_type,
-    quotas.start_date,
-    quotas.end_date
-from {{ ref('int_quotas_checked') }} as quotas
-inner join {{ ref('quota_progress') }} as progress on progress.quota_id = quotas.quota_id
-where quotas.rejection_reason is null
+    id,
+    period_id,
+    user_id,
+    team_id,
+    metric_type,
+    metric_field,
+    target_value,
+    currency,
+    weight,
+    current_value,
+    attainment_percent,
+    scope_type,
+    {{ as_of_date() }} as as_of_date,
+    period_name,
+    period_type,
+    start_date,
+    end_date
+from {{ ref('int_quotas_rows').include(database=false) }}
