@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.serving.paths import ServingPaths
+from orchestration.serving.serving_copy import publish_serving_copy
 from orchestration.warehouse import connect
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
 from tests.support.source_edits import copy_source, rewrite_csv, without_events_of_day
@@ -106,12 +108,25 @@ def _targets_near(warehouse: Path, first_day: date, last_day: date, changed: set
         }
 
 
-KEPT_BY_PERIOD = (
-    "int_quota_progress_rows",
-    "int_quotas_rows",
-    "int_leaderboard_rows",
-    "int_quota_history_rows",
-)
+KEPT_MARTS = {
+    "quota_progress": "int_quota_progress_rows",
+    "quotas": "int_quotas_rows",
+    "leaderboard": "int_leaderboard_rows",
+    "quota_history": "int_quota_history_rows",
+}
+
+
+def _served_differences(warehouse: Path, serving: ServingPaths) -> dict[str, int]:
+    """Per kept mart, the rows in which the serving file and the warehouse differ (either way)."""
+    with duckdb.connect(str(serving.database), read_only=True) as con:
+        con.execute(f"attach '{warehouse}' as build (read_only)")
+        return {
+            mart: con.execute(
+                f"select count(*) from ((from quotas.marts.{mart} except all from build.marts.{mart}) "
+                f"union all (from build.marts.{mart} except all from quotas.marts.{mart}))"
+            ).fetchone()[0]  # type: ignore[index]
+            for mart in KEPT_MARTS
+        }
 
 
 def _quota_values(warehouse: Path) -> dict[str, tuple]:
@@ -173,6 +188,8 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     )
     all_dates = _recomputed_dates(warehouse)
     values_the_evening_before = _quota_values(warehouse)
+    serving = ServingPaths(tmp_path / "serving")
+    assert publish_serving_copy(warehouse, serving).copied_periods == dict.fromkeys(KEPT_MARTS, "all")
     source = copy_source(tiny_source, tmp_path / "crm")
 
     # the next day, with that day's events, from another directory: a new source, so every table is
@@ -207,6 +224,12 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     for model in ("int_leaderboard_rows", "int_quota_history_rows"):  # individual quotas; started periods
         assert _recomputed_periods(warehouse, model) <= expected
         assert len(_recomputed_periods(warehouse, model)) > 0
+    # the publication copies those periods into the serving file, dates the other rows D, and serves
+    # exactly the warehouse's marts
+    publication = publish_serving_copy(warehouse, serving)
+    for mart, model in KEPT_MARTS.items():
+        assert publication.copied_periods[mart] == len(_recomputed_periods(warehouse, model))
+    assert _served_differences(warehouse, serving) == dict.fromkeys(KEPT_MARTS, 0)
 
     # an FX rate changes in its file, and a deal's amount in its own: every date is recomputed, the
     # reusable tables that read the rates or the deals' rows are rebuilt and the others reused, and the
@@ -217,9 +240,7 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
         "* replace (case when id = (select min(id) from rows where status = 'won') "
         "then cast(cast(amount as double) * 2 as varchar) else amount end as amount)",
     )
-    # and a rep is renamed: no value changes, but every kept leaderboard row names the rep
-    rewrite_csv(changed / "users.csv", "* replace (case when id = '1002' then 'Rafaela Gupta' else name end as name)")
-    for name in ("fx_rates.csv", "deals.csv", "users.csv"):
+    for name in ("fx_rates.csv", "deals.csv"):
         shutil.copy(changed / name, source / name)
     rebuilt = _reusable_tables() - _daily_run(warehouse, source)
     assert "intermediate.int_fx_rates_daily" in rebuilt  # reads fx_rates
@@ -231,9 +252,6 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     assert len(_revalued_targets(warehouse)) == targets  # another input changed: every target is valued again
     reference = build_warehouse(changed, tmp_path / "full_changed" / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
     assert _rows(warehouse) == _rows(reference)
-    with connect(warehouse, read_only=True) as con:
-        renamed = "select count(distinct period_id) from marts.leaderboard where user_name = 'Rafaela Gupta'"
-        assert con.execute(renamed).fetchone()[0] > 3  # type: ignore[index]
 
 
 def _reusable_tables() -> set[str]:
@@ -299,6 +317,43 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date_reuses_the_reusable_t
     rebuilt = reusable - reused_tables(warehouse)
     assert "intermediate.int_quotas_checked" in rebuilt
     assert "intermediate.int_activity_hour_fingerprints" not in rebuilt
+
+
+def _leaderboard_names(warehouse: Path) -> list[tuple]:
+    with connect(warehouse, read_only=True) as con:
+        return con.execute("select quota_id, user_id, user_name from marts.leaderboard order by all").fetchall()
+
+
+def test_a_renamed_rep_is_renamed_on_every_kept_row_and_kept_rows_gain_a_column_a_release_adds(
+    tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / tiny_dbt_warehouse.name
+    shutil.copy(tiny_dbt_warehouse, warehouse)
+    with connect(warehouse) as con:  # what the release before computed_by left
+        for model in KEPT_MARTS.values():
+            con.execute(f"alter table intermediate.{model} drop column computed_by")
+    rep = min(user for _, user, _ in _leaderboard_names(tiny_dbt_warehouse))
+    source = copy_source(tiny_source, tmp_path / "crm")
+    rewrite_csv(source / "users.csv", f"* replace (case when id = '{rep}' then 'Rafaela Gupta' else name end as name)")
+
+    reload_source(warehouse, source, TINY_AS_OF, TINY_TIMEZONE)
+
+    with connect(warehouse, read_only=True) as con:
+        for model in KEPT_MARTS.values():
+            stamped = con.execute(f"select count(*) from intermediate.{model} where computed_by is not null")
+            assert stamped.fetchone()[0] > 0  # type: ignore[index]
+    # no value changed, but the rep's name is new on the rows of every period, past ones included
+    expected = [
+        (quota, user, "Rafaela Gupta" if user == rep else name)
+        for quota, user, name in _leaderboard_names(tiny_dbt_warehouse)
+    ]
+    assert _leaderboard_names(warehouse) == expected
+    with connect(warehouse, read_only=True) as con:
+        renamed = "select count(distinct period_id) from marts.leaderboard where user_name = 'Rafaela Gupta'"
+        assert con.execute(renamed).fetchone()[0] > 3  # type: ignore[index]
+    rows, reference = _rows(warehouse), _rows(tiny_dbt_warehouse)
+    for table in ("marts.quota_progress", "marts.quotas", "marts.quota_rollups", "intermediate.int_target_values"):
+        assert rows[table] == reference[table]
 
 
 def test_a_table_whose_build_was_not_confirmed_or_dbt_without_the_code_version_rebuilds(

@@ -11,32 +11,32 @@
         elapsed and remaining, the pace, the reference day of the leaderboard's teams and whether the period
         is final depend on D only while D is inside or next to the range;
       - every period when anything else the rows read changed (the quota configuration, the users, the
-        teams and memberships, the periods: `static_inputs_fingerprint`), without a basis (first build,
-        `--full-refresh`, dbt run by hand without the code version), or when the model reads an input the
-        guard below does not know.
+        teams and memberships, the periods: their contents' fingerprint, also in
+        `int_period_value_fingerprints`), or without a basis (first build, `--full-refresh`, another code
+        version, dbt run by hand without one). A kept model that reads any other input is refused.
     The basis is `<model>_basis`, written by the model's post-hook in its own transaction, so it always
-    describes the rows beside it. -#}
+    describes the rows beside it. The pre-hooks delete the rows to compute again and mark the basis
+    incomplete, each committed on its own, so a run that fails in between is followed by a full one. -#}
 
-{#- What the kept rows may read besides the values and each other: models whose rows are a function of
-    the raw tables alone (checked by reuse_fingerprint, which refuses anything incremental or dated). -#}
-{% macro _period_rows_static_inputs() -%}
+{#- What the kept rows may read besides the values and each other; int_period_value_fingerprints
+    fingerprints their contents. -#}
+{% macro kept_mart_static_inputs() -%}
     {{- return(['int_quotas_checked', 'int_users_checked', 'int_memberships_effective', 'int_teams_checked',
                 'quota_periods']) -}}
 {%- endmacro %}
 
-{% macro _period_rows_dynamic_inputs() -%}
+{% macro _kept_mart_dynamic_inputs() -%}
     {{- return(['int_target_values', 'int_period_value_fingerprints', 'int_quota_progress_rows',
                 'int_leaderboard_rows']) -}}
 {%- endmacro %}
 
-{#- The fingerprint of the static inputs, or '' when it cannot be known (then nothing is kept). Refuses a
-    model that reads something that is neither static nor covered by the period fingerprints. -#}
-{% macro static_inputs_fingerprint() -%}
-    {%- if not execute -%}
-        {{- return('') -}}
+{#- Refuses a kept model that reads something neither fingerprinted nor kept by period itself: its
+    rows could change without any fingerprint saying so. -#}
+{% macro _check_kept_mart_inputs() -%}
+    {%- if model.resource_type != 'model' -%}
+        {{- return('') -}}  {#- a unit test, given its inputs -#}
     {%- endif -%}
-    {%- set static = _period_rows_static_inputs() -%}
-    {%- set known = static + _period_rows_dynamic_inputs() -%}
+    {%- set known = kept_mart_static_inputs() + _kept_mart_dynamic_inputs() -%}
     {%- for parent in model.depends_on.nodes -%}
         {%- set parent_node = graph.nodes.get(parent) -%}
         {%- if parent_node is none or parent_node.name not in known -%}
@@ -44,31 +44,29 @@
                 ~ ', which macros/kept_by_period.sql does not know how to follow') -}}
         {%- endif -%}
     {%- endfor -%}
-    {%- set versions = _reuse_state(model.unique_id).versions -%}
-    {%- set parts = [] -%}
-    {%- for name in static -%}
-        {%- set fingerprint = reuse_fingerprint('model.quotas.' ~ name, versions) -%}
-        {%- if fingerprint is none -%}
-            {{- return('') -}}
-        {%- endif -%}
-        {%- do parts.append(fingerprint) -%}
-    {%- endfor -%}
-    {{- return(local_md5(parts | join('|'))) -}}
 {%- endmacro %}
 
-{#- The basis of the kept rows ({'relation', 'as_of_date'}), or none when every period is computed again. -#}
+{#- The basis of the kept rows ({'relation', 'as_of_date'}), or none when every period is computed again
+    (no basis, another code version, dbt run by hand without one, `--full-refresh`). Its read opens a
+    transaction, which is committed here: otherwise the `before_begin` pre-hooks, which call this, would
+    run inside it, together with the model's own statements. -#}
 {% macro period_rows_basis() -%}
-    {%- if not execute or not is_incremental() or should_full_refresh() -%}
+    {%- if not execute -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- set inputs = static_inputs_fingerprint() -%}
+    {%- do _check_kept_mart_inputs() -%}
+    {%- set code_version = env_var('DBT_QUOTAS_CODE_VERSION', '') -%}
+    {%- if not is_incremental() or should_full_refresh() or code_version == '' -%}
+        {{- return(none) -}}
+    {%- endif -%}
     {%- set relation = adapter.get_relation(database=this.database, schema=this.schema,
                                             identifier=this.identifier ~ '_basis') -%}
-    {%- if inputs == '' or relation is none -%}
+    {%- if relation is none or 'code_version' not in adapter.get_columns_in_relation(relation) | map(attribute='name') -%}
         {{- return(none) -}}
     {%- endif -%}
-    {%- set rows = run_query('select distinct cast(as_of_date as varchar), inputs_fingerprint from ' ~ relation) -%}
-    {%- if rows | length != 1 or rows[0][1] != inputs -%}
+    {%- set rows = run_query('select distinct cast(as_of_date as varchar), code_version from ' ~ relation) -%}
+    {%- do adapter.commit() -%}
+    {%- if rows | length != 1 or rows[0][1] != code_version -%}
         {{- return(none) -}}
     {%- endif -%}
     {{- return({'relation': relation, 'as_of_date': rows[0][0]}) -}}
@@ -83,6 +81,7 @@
     full outer join {{ basis.relation }} as kept on kept.period_id = now.period_id
     where now.fingerprint is distinct from kept.fingerprint
         or now.value_count is distinct from kept.value_count
+        or now.inputs_fingerprint is distinct from kept.inputs_fingerprint
         or (now.end_date >= least({{ previous }}, {{ as_of_date() }}) - 7
             and now.start_date <= greatest({{ previous }}, {{ as_of_date() }}))
 {%- endmacro %}
@@ -97,10 +96,25 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The pre-hook: delete the rows the run computes again (every row without a basis). -#}
+{#- The first pre-hook: delete the rows the run computes again (every row without a basis). It runs, and
+    commits, before the model's transaction (`before_begin`): DuckDB refuses to commit a transaction that
+    deletes from a table and then adds a column to it (a new release's column). -#}
 {% macro delete_refreshed_periods() -%}
     {%- if is_incremental() -%}
         delete from {{ this }} where {{ period_is_refreshed('period_id') }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The second pre-hook, also committed on its own: the basis no longer describes the rows (some were just
+    deleted), so a run that fails before the post-hook leaves a basis the next run will not use, and that
+    run computes every period. The model's own query still reads the basis's fingerprints and date; an
+    unusable basis, which it does not read, is dropped. -#}
+{% macro invalidate_period_rows_basis() -%}
+    {%- set basis = period_rows_basis() -%}
+    {%- if basis is not none -%}
+        update {{ basis.relation }} set code_version = 'incomplete'
+    {%- elif is_incremental() -%}
+        drop table if exists {{ this.incorporate(path={'identifier': this.identifier ~ '_basis'}) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -113,7 +127,8 @@
         value_count,
         start_date,
         end_date,
+        inputs_fingerprint,
         {{ as_of_date() }} as as_of_date,
-        '{{ static_inputs_fingerprint() }}' as inputs_fingerprint
+        '{{ env_var('DBT_QUOTAS_CODE_VERSION', '') }}' as code_version
     from {{ ref('int_period_value_fingerprints') }}
 {%- endmacro %}

@@ -9,8 +9,9 @@ hidden directory that is renamed into place, then `parquet/current` is swapped t
 Which as-of date a publication holds is read from the marts themselves (`quota_progress.as_of_date`), so
 a snapshot backfill that republishes the previous run's marts says so truthfully.
 
-The snapshot history is the exception to copying whole: the new file starts as a copy of the last one, and
-only the snapshot days that changed are copied into it (orchestration/serving/snapshot_history.py).
+Two kinds of mart are not copied whole: the new file starts as a copy of the last one, and only the
+snapshot days that changed are copied into it (orchestration/serving/snapshot_history.py), and of the
+marts kept by period only the periods recomputed since (orchestration/serving/kept_marts.py).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.serving.kept_marts import KEPT_MARTS, drop_unpublished_stamps, sync_kept_mart
 from orchestration.serving.paths import ServingPaths, publish_version, staging_directory
 from orchestration.serving.snapshot_history import SNAPSHOTS, SnapshotSync, sync_snapshots, write_snapshot_months
 from orchestration.sql_identifiers import quote_identifier, quote_string
@@ -41,6 +43,8 @@ class Publication:
     row_counts: dict[str, int] = field(default_factory=dict)
     # the snapshot days copied from the warehouse; None when the whole history was
     copied_snapshot_days: frozenset[date] | None = None
+    # per mart kept by period: how many periods were copied, or "all"
+    copied_periods: dict[str, int | str] = field(default_factory=dict)
 
     def manifest(self) -> dict:
         copied = self.copied_snapshot_days
@@ -50,6 +54,7 @@ class Publication:
             "published_at": self.published_at.isoformat(),
             "row_counts": self.row_counts,
             "snapshot_days_copied": "all" if copied is None else len(copied),
+            "periods_copied": self.copied_periods,
         }
 
 
@@ -122,20 +127,28 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
             as_of = con.execute("select max(as_of_date) from build.marts.quota_progress").fetchone()[0]  # type: ignore[index]
         version = new_version(published_at, as_of)
         con.execute("create schema if not exists serving.marts")
+        kept = {table for table in tables if table in KEPT_MARTS}
         for (stale,) in con.execute(
-            "select table_name from duckdb_tables() where database_name = 'serving' and schema_name = 'marts' "
-            "and table_name <> ?",
-            [SNAPSHOTS],
+            "select table_name from duckdb_tables() where database_name = 'serving' and schema_name = 'marts'"
         ).fetchall():
-            con.execute(f"drop table serving.marts.{quote_identifier(stale)}")
+            if stale != SNAPSHOTS and stale not in kept:
+                con.execute(f"drop table serving.marts.{quote_identifier(stale)}")
+        drop_unpublished_stamps(con, kept)
         con.execute("checkpoint serving")  # the dropped tables' blocks are reused, the file does not grow
         counts = {}
         history = SnapshotSync(None, 0)
+        copied_periods: dict[str, int | str] = {}
         for table in tables:
             name = quote_identifier(table)
             if table == SNAPSHOTS:
                 history = sync_snapshots(con, from_previous=previous is not None)
                 counts[table] = history.rows
+                continue
+            if table in kept:
+                synced = sync_kept_mart(con, table, from_previous=previous is not None)
+                counts[table] = synced.rows
+                changed = synced.changed_periods
+                copied_periods[table] = "all" if changed is None else len(changed)
                 continue
             con.execute(f"create table serving.marts.{name} as select * from build.marts.{name}")
             counts[table] = int(con.execute(f"select count(*) from serving.marts.{name}").fetchone()[0])  # type: ignore[index]
@@ -146,7 +159,7 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
             "select ?::date as as_of_date, ?::timestamptz as published_at, ? as version",
             [as_of, published_at, version],
         )
-        publication = Publication(version, as_of, published_at, counts, history.changed_days)
+        publication = Publication(version, as_of, published_at, counts, history.changed_days, copied_periods)
         staged = staging_directory(serving.parquet, version)
         for table in tables:
             if table == SNAPSHOTS:
@@ -162,9 +175,10 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
     publish_version(serving.parquet, staged, version)
     if progress:
         days = "all" if history.changed_days is None else f"{len(history.changed_days)}"
+        periods = ", ".join(f"{mart} {copied}" for mart, copied in copied_periods.items())
         progress(
             f"published {len(tables)} marts as of {as_of} to {serving.root} (version {version}; "
-            f"snapshot days copied: {days})"
+            f"snapshot days copied: {days}; periods copied: {periods or 'none kept'})"
         )
     return publication
 

@@ -2,7 +2,10 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_refreshed_periods() }}",
+    pre_hook=[
+        before_begin("{{ delete_refreshed_periods() }}"),
+        before_begin("{{ invalidate_period_rows_basis() }}"),
+    ],
     post_hook="{{ store_period_rows_basis() }}",
 ) }}
 {#- One row per individual quota, ranked within its period and metric key by attainment (rounded to
@@ -88,5 +91,6 @@ select
     vs_quota,
     currency,
     quota_id,
-    as_of_date as computed_as_of
+    as_of_date as computed_as_of,
+    '{{ invocation_id }}' as computed_by
 from entries

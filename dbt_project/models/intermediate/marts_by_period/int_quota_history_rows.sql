@@ -2,7 +2,10 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_refreshed_periods() }}",
+    pre_hook=[
+        before_begin("{{ delete_refreshed_periods() }}"),
+        before_begin("{{ invalidate_period_rows_basis() }}"),
+    ],
     post_hook="{{ store_period_rows_basis() }}",
 ) }}
 {#- How each rep did in every period that has started by D: the final value for periods that are over,
@@ -26,7 +29,8 @@ select
     board.rank,
     board.currency,
     periods.end_date < {{ as_of_date() }} as is_final,
-    board.computed_as_of
+    board.computed_as_of,
+    '{{ invocation_id }}' as computed_by
 from {{ ref('int_leaderboard_rows') }} as board
 inner join {{ ref('quota_periods') }} as periods on periods.id = board.period_id
 where periods.start_date <= {{ as_of_date() }} and {{ period_is_refreshed('board.period_id') }}

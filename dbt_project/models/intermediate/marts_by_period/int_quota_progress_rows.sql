@@ -2,7 +2,10 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_refreshed_periods() }}",
+    pre_hook=[
+        before_begin("{{ delete_refreshed_periods() }}"),
+        before_begin("{{ invalidate_period_rows_basis() }}"),
+    ],
     post_hook="{{ store_period_rows_basis() }}",
 ) }}
 {#- Progress and pace of every quota as of D, the rows of the quota_progress mart without D itself (the
@@ -82,5 +85,6 @@ select
     currency,
     start_date,
     end_date,
-    as_of_date as computed_as_of
+    as_of_date as computed_as_of,
+    '{{ invocation_id }}' as computed_by
 from measured

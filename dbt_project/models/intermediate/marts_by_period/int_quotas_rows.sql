@@ -2,7 +2,10 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{{ delete_refreshed_periods() }}",
+    pre_hook=[
+        before_begin("{{ delete_refreshed_periods() }}"),
+        before_begin("{{ invalidate_period_rows_basis() }}"),
+    ],
     post_hook="{{ store_period_rows_basis() }}",
 ) }}
 {#- The quota configuration as the application wrote it, with each quota's value and attainment as of D:
@@ -24,7 +27,8 @@ select
     quotas.period_type,
     quotas.start_date,
     quotas.end_date,
-    progress.computed_as_of
+    progress.computed_as_of,
+    '{{ invocation_id }}' as computed_by
 from {{ ref('int_quotas_checked') }} as quotas
 inner join {{ ref('int_quota_progress_rows') }} as progress on progress.quota_id = quotas.quota_id
 where quotas.rejection_reason is null and {{ period_is_refreshed('quotas.period_id') }}

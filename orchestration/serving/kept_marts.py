@@ -1,0 +1,163 @@
+"""Publish the marts kept by period (quota_progress, quotas, leaderboard, quota_history) period by period.
+
+In the warehouse these marts are views that add the as-of date to rows kept from run to run
+(`intermediate.int_*_rows`, macros/kept_by_period.sql): a daily run computes again the current month,
+quarter and year and keeps every other period's rows. Copying the four marts whole into the serving file
+took about 9 s of a daily run at M (1.4-1.6M rows each). The serving file starts as a copy of the one
+published last (see snapshot_history.py), so each of these marts is brought up to date instead:
+
+- each kept row records the dbt invocation that computed it (`computed_by`); per period, the first and
+  last invocation and the row count make the period's stamp, and the serving file keeps the stamps of what
+  it holds (`_publication.kept_periods`);
+- a period whose stamp differs (recomputed, new or gone) is deleted from the copy and inserted again from
+  the warehouse's mart; every other row only gets the new as-of date (one update of one column).
+
+Whenever the periods cannot be trusted to line up (no previous publication, no kept rows or stamps,
+different columns, row counts that disagree after the update), the mart is copied whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from orchestration.sql_identifiers import quote_identifier
+
+# each mart and the table its rows are kept in
+KEPT_MARTS = {
+    "quota_progress": "int_quota_progress_rows",
+    "quotas": "int_quotas_rows",
+    "leaderboard": "int_leaderboard_rows",
+    "quota_history": "int_quota_history_rows",
+}
+PUBLISHED_SCHEMA = "_publication"
+PUBLISHED_PERIODS = f"{PUBLISHED_SCHEMA}.kept_periods"
+
+
+@dataclass(frozen=True)
+class KeptMartSync:
+    """What a publication did with one kept mart: the periods it copied (None: all of them) and the rows."""
+
+    changed_periods: frozenset[str] | None
+    rows: int
+
+
+def _exists(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> bool:
+    found = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_catalog = ? and table_schema = ? and table_name = ?",
+        [catalog, schema, table],
+    ).fetchone()
+    return bool(found and found[0])
+
+
+def _columns(con: duckdb.DuckDBPyConnection, catalog: str, mart: str) -> list[tuple[str, str]]:
+    return [
+        (str(name), str(kind))
+        for name, kind in con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_catalog = ? and table_schema = 'marts' and table_name = ? order by ordinal_position",
+            [catalog, mart],
+        ).fetchall()
+    ]
+
+
+def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
+    return int(con.execute(f"select count(*) from {relation}").fetchone()[0])  # type: ignore[index]
+
+
+def _stamps_query(mart: str) -> str:
+    rows = f"build.intermediate.{quote_identifier(KEPT_MARTS[mart])}"
+    return (
+        f"select '{mart}' as mart, period_id, min(computed_by) as first_computed_by, "
+        f"max(computed_by) as last_computed_by, count(*) as row_count from {rows} group by period_id"
+    )
+
+
+def _stamps_usable(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
+    """The warehouse keeps this mart's rows, stamped with the invocation that computed them."""
+    table = KEPT_MARTS[mart]
+    if not _exists(con, "build", "intermediate", table):
+        return False
+    found = con.execute(
+        "select count(*) from information_schema.columns where table_catalog = 'build' "
+        "and table_schema = 'intermediate' and table_name = ? and column_name in ('period_id', 'computed_by')",
+        [table],
+    ).fetchone()
+    return bool(found and found[0] == 2)
+
+
+def _changed_periods(con: duckdb.DuckDBPyConnection, mart: str) -> frozenset[str]:
+    rows = con.execute(
+        f"""
+        select coalesce(now.period_id, published.period_id)
+        from ({_stamps_query(mart)}) as now
+        full outer join (select * from serving.{PUBLISHED_PERIODS} where mart = ?) as published
+            on published.period_id is not distinct from now.period_id
+        where now.row_count is distinct from published.row_count
+            or now.first_computed_by is distinct from published.first_computed_by
+            or now.last_computed_by is distinct from published.last_computed_by
+        """,
+        [mart],
+    ).fetchall()
+    return frozenset(period for (period,) in rows)
+
+
+def _replace_periods(con: duckdb.DuckDBPyConnection, mart: str, periods: frozenset[str]) -> None:
+    name = quote_identifier(mart)
+    if periods:
+        con.execute("create or replace temp table changed_kept_periods (period_id varchar)")
+        con.executemany("insert into changed_kept_periods values (?)", [[period] for period in sorted(periods)])
+        in_changed = "period_id in (select period_id from changed_kept_periods)"
+        con.execute(f"delete from serving.marts.{name} where {in_changed}")
+        con.execute(f"insert into serving.marts.{name} by name select * from build.marts.{name} where {in_changed}")
+    # the mart's own as-of date (every row of a mart view carries the same one)
+    as_of = con.execute(f"select max(as_of_date) from build.marts.{name}").fetchone()[0]  # type: ignore[index]
+    con.execute(f"update serving.marts.{name} set as_of_date = ? where as_of_date is distinct from ?", [as_of, as_of])
+
+
+def _copy_whole(con: duckdb.DuckDBPyConnection, mart: str) -> None:
+    name = quote_identifier(mart)
+    con.execute(f"drop table if exists serving.marts.{name}")
+    con.execute(f"create table serving.marts.{name} as select * from build.marts.{name}")
+
+
+def sync_kept_mart(con: duckdb.DuckDBPyConnection, mart: str, from_previous: bool) -> KeptMartSync:
+    """Bring `serving.marts.<mart>` up to `build.marts.<mart>` (both attached to `con`).
+
+    `from_previous`: the serving file is a copy of the last publication. Returns which periods were copied.
+    """
+    usable = _stamps_usable(con, mart)
+    incremental = (
+        from_previous
+        and usable
+        and _exists(con, "serving", PUBLISHED_SCHEMA, "kept_periods")
+        and _exists(con, "serving", "marts", mart)
+        and _columns(con, "serving", mart) == _columns(con, "build", mart)
+    )
+    changed: frozenset[str] | None = None
+    if incremental:
+        changed = _changed_periods(con, mart)
+        _replace_periods(con, mart, changed)
+        name = quote_identifier(mart)
+        if _count(con, f"serving.marts.{name}") != _count(con, f"build.marts.{name}"):
+            changed = None  # the copy disagrees with its own record: start again from the warehouse
+    if changed is None:
+        _copy_whole(con, mart)
+    con.execute(f"create schema if not exists serving.{PUBLISHED_SCHEMA}")
+    con.execute(
+        f"create table if not exists serving.{PUBLISHED_PERIODS} (mart varchar, period_id varchar, "
+        "first_computed_by varchar, last_computed_by varchar, row_count bigint)"
+    )
+    con.execute(f"delete from serving.{PUBLISHED_PERIODS} where mart = ?", [mart])
+    if usable:
+        con.execute(f"insert into serving.{PUBLISHED_PERIODS} {_stamps_query(mart)}")
+    return KeptMartSync(changed, _count(con, f"serving.marts.{quote_identifier(mart)}"))
+
+
+def drop_unpublished_stamps(con: duckdb.DuckDBPyConnection, published: set[str]) -> None:
+    """Forget the stamps of kept marts this publication does not hold."""
+    if _exists(con, "serving", PUBLISHED_SCHEMA, "kept_periods"):
+        listed = ", ".join(f"'{mart}'" for mart in sorted(published)) or "''"
+        con.execute(f"delete from serving.{PUBLISHED_PERIODS} where mart not in ({listed})")
