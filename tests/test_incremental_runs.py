@@ -113,6 +113,7 @@ KEPT_MARTS = {
     "quotas": "int_quotas_rows",
     "leaderboard": "int_leaderboard_rows",
     "quota_history": "int_quota_history_rows",
+    "quota_rollups": "int_quota_rollups_rows",
 }
 
 
@@ -221,7 +222,8 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     assert 0 < len(expected) < periods / 2
     assert _recomputed_periods(warehouse, "int_quota_progress_rows") == expected
     assert _recomputed_periods(warehouse, "int_quotas_rows") == expected
-    for model in ("int_leaderboard_rows", "int_quota_history_rows"):  # individual quotas; started periods
+    # individual quotas only; started periods only; periods with a changed credit date too (none here beyond)
+    for model in ("int_leaderboard_rows", "int_quota_history_rows", "int_quota_rollups_rows"):
         assert _recomputed_periods(warehouse, model) <= expected
         assert len(_recomputed_periods(warehouse, model)) > 0
     # the publication copies those periods into the serving file, dates the other rows D, and serves

@@ -1,12 +1,13 @@
 {#- Mart rows kept from run to run, period by period (the `int_*_rows` models behind quota_progress,
-    quotas, leaderboard and quota_history).
+    quotas, leaderboard, quota_rollups and quota_history).
 
     Every row of those marts carries the as-of date D, so a table holding them changes whole every day,
     though a daily run changes the values of the current month, quarter and year only: at M, writing
     1.6M rows per mart cost several times what computing them did. So the rows are stored without D (the
     mart is a view that adds it) and a run computes again only the periods whose rows can differ:
       - a period whose quotas' values changed: `int_period_value_fingerprints` sums a hash of every quota's
-        value and week's change per period, and the basis keeps the sums the rows were computed from;
+        value and week's change per period, and the basis keeps the sums the rows were computed from; or
+        whose credit dates' ledger rows changed (what its teams' rollups are made of);
       - a period whose range meets [min(P, D) - 7, max(P, D)], P being the basis's as-of date: days
         elapsed and remaining, the pace, the reference day of the leaderboard's teams and whether the period
         is final depend on D only while D is inside or next to the range;
@@ -22,12 +23,17 @@
     fingerprints their contents. -#}
 {% macro kept_mart_static_inputs() -%}
     {{- return(['int_quotas_checked', 'int_users_checked', 'int_memberships_effective', 'int_teams_checked',
-                'quota_periods']) -}}
+                'int_team_hierarchy', 'quota_periods']) -}}
 {%- endmacro %}
 
+{#- Inputs whose changes the fingerprints follow otherwise: the values and the kept rows themselves; the
+    contexts and scope targets (functions of the quotas); the rollup values (of the period's credit dates,
+    the ledger's other inputs and D) and the member targets (of the quotas, the memberships, the team tree
+    and D, held in the period). -#}
 {% macro _kept_mart_dynamic_inputs() -%}
     {{- return(['int_target_values', 'int_period_value_fingerprints', 'int_quota_progress_rows',
-                'int_leaderboard_rows']) -}}
+                'int_leaderboard_rows', 'int_target_contexts', 'int_scope_targets', 'int_rollup_values',
+                'int_rollup_member_targets']) -}}
 {%- endmacro %}
 
 {#- Refuses a kept model that reads something neither fingerprinted nor kept by period itself: its
@@ -81,6 +87,7 @@
     full outer join {{ basis.relation }} as kept on kept.period_id = now.period_id
     where now.fingerprint is distinct from kept.fingerprint
         or now.value_count is distinct from kept.value_count
+        or now.credit_dates_fingerprint is distinct from kept.credit_dates_fingerprint
         or now.inputs_fingerprint is distinct from kept.inputs_fingerprint
         or (now.end_date >= least({{ previous }}, {{ as_of_date() }}) - 7
             and now.start_date <= greatest({{ previous }}, {{ as_of_date() }}))
@@ -125,6 +132,7 @@
         period_id,
         fingerprint,
         value_count,
+        credit_dates_fingerprint,
         start_date,
         end_date,
         inputs_fingerprint,

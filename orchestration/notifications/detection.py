@@ -67,7 +67,8 @@ def marts_ready(con: duckdb.DuckDBPyConnection) -> bool:
     present = {
         name
         for (name,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'"
+            "select table_name from duckdb_tables() where schema_name = 'marts' "
+            "union all select view_name from duckdb_views() where schema_name = 'marts'"
         ).fetchall()
     }
     return set(REQUIRED_MARTS) <= present

@@ -73,9 +73,11 @@ def mart_tables(con, catalog: str) -> list[str]:
     """Every table and view of the catalog's `marts` schema but the outbox. Some marts are views in the
     warehouse (kept rows plus the as-of date); every copy is a table."""
     rows = con.execute(
-        "select table_name from information_schema.tables "
-        "where table_catalog = ? and table_schema = 'marts' order by 1",
-        [catalog],
+        "select table_name from duckdb_tables() where database_name = $catalog and schema_name = 'marts' "
+        "union all "
+        "select view_name from duckdb_views() where database_name = $catalog and schema_name = 'marts' "
+        "order by 1",
+        {"catalog": catalog},
     ).fetchall()
     return [str(name) for (name,) in rows if name not in NOT_SERVED]
 

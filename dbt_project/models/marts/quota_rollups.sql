@@ -1,50 +1,19 @@
-{#- Every team and the company, for every period and metric key that has a quota at any level: the
-    weighted value of everything below it, its own target (if it has a quota), and the targets its direct
-    children carry (over-assignment). -#}
-with
-
-quota_contexts as (
-    select distinct context_id, period_id from {{ ref('int_target_contexts') }} where context_kind = 'quota'
-),
-
-rollup_values as (
-    select quota_contexts.period_id, rollups.*
-    from {{ ref('int_rollup_values') }} as rollups
-    inner join quota_contexts on quota_contexts.context_id = rollups.context_id
-),
-
-own_quotas as (
-    select *, target_id as quota_id
-    from {{ ref('int_scope_targets') }}
-    where scope_type in ('team', 'company')
-),
-
-member_targets as (
-    select * from {{ ref('int_rollup_member_targets') }}
-)
-
+{{ config(materialized='view') }}
+{#- Every team and the company, for every period and metric key with a quota at any level, as of D: the
+    kept rows (int_quota_rollups_rows, where the rollups are computed) with D. -#}
 select
-    rollup_values.scope_type,
-    rollup_values.team_id,
-    rollup_values.period_id,
-    rollup_values.metric_type,
-    rollup_values.metric_field,
-    rollup_values.current_value,
-    own_quotas.target_value,
-    {{ attainment_percent('rollup_values.current_value', 'own_quotas.target_value') }} as attainment_percent,
-    member_targets.member_target_sum,
-    {{ attainment_percent('member_targets.member_target_sum', 'own_quotas.target_value') }}
-        as over_assignment_percent,
-    coalesce(own_quotas.currency, {{ reporting_currency() }}) as currency,
-    own_quotas.quota_id,
-    rollup_values.week_delta,
+    scope_type,
+    team_id,
+    period_id,
+    metric_type,
+    metric_field,
+    current_value,
+    target_value,
+    attainment_percent,
+    member_target_sum,
+    over_assignment_percent,
+    currency,
+    quota_id,
+    week_delta,
     {{ as_of_date() }} as as_of_date
-from rollup_values
-left join own_quotas
-    on {{ same_context('own_quotas', 'rollup_values') }}
-    and own_quotas.scope_type = rollup_values.scope_type
-    and own_quotas.scope_id is not distinct from rollup_values.team_id
-left join member_targets
-    on {{ same_context('member_targets', 'rollup_values') }}
-    and member_targets.scope_type = rollup_values.scope_type
-    and member_targets.team_id is not distinct from rollup_values.team_id
+from {{ ref('int_quota_rollups_rows').include(database=false) }}
