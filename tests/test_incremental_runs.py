@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.serving.kept_marts import KEPT_MARTS
 from orchestration.serving.paths import ServingPaths
 from orchestration.serving.serving_copy import publish_serving_copy
 from orchestration.warehouse import connect
@@ -106,15 +107,6 @@ def _targets_near(warehouse: Path, first_day: date, last_day: date, changed: set
             if (end >= first_day - timedelta(days=7) and start <= last_day)
             or any(start <= day <= end for day in changed)
         }
-
-
-KEPT_MARTS = {
-    "quota_progress": "int_quota_progress_rows",
-    "quotas": "int_quotas_rows",
-    "leaderboard": "int_leaderboard_rows",
-    "quota_history": "int_quota_history_rows",
-    "quota_rollups": "int_quota_rollups_rows",
-}
 
 
 def _served_differences(warehouse: Path, serving: ServingPaths) -> dict[str, int]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from orchestration.serving.catalog_queries import mart_columns, row_count, table_exists
 from orchestration.sql_identifiers import quote_identifier
 
 # each mart and the table its rows are kept in
@@ -44,29 +45,6 @@ class KeptMartSync:
     rows: int
 
 
-def _exists(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> bool:
-    found = con.execute(
-        "select count(*) from duckdb_tables() where database_name = ? and schema_name = ? and table_name = ?",
-        [catalog, schema, table],
-    ).fetchone()
-    return bool(found and found[0])
-
-
-def _columns(con: duckdb.DuckDBPyConnection, catalog: str, mart: str) -> list[tuple[str, str]]:
-    return [
-        (str(name), str(kind))
-        for name, kind in con.execute(
-            "select column_name, data_type from duckdb_columns() "
-            "where database_name = ? and schema_name = 'marts' and table_name = ? order by column_index",
-            [catalog, mart],
-        ).fetchall()
-    ]
-
-
-def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
-    return int(con.execute(f"select count(*) from {relation}").fetchone()[0])  # type: ignore[index]
-
-
 def _stamps_query(mart: str) -> str:
     rows = f"build.intermediate.{quote_identifier(KEPT_MARTS[mart])}"
     return (
@@ -78,7 +56,7 @@ def _stamps_query(mart: str) -> str:
 def _stamps_usable(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
     """The warehouse keeps this mart's rows, stamped with the invocation that computed them."""
     table = KEPT_MARTS[mart]
-    if not _exists(con, "build", "intermediate", table):
+    if not table_exists(con, "build", "intermediate", table):
         return False
     found = con.execute(
         "select count(*) from duckdb_columns() where database_name = 'build' "
@@ -132,16 +110,16 @@ def sync_kept_mart(con: duckdb.DuckDBPyConnection, mart: str, from_previous: boo
     incremental = (
         from_previous
         and usable
-        and _exists(con, "serving", PUBLISHED_SCHEMA, "kept_periods")
-        and _exists(con, "serving", "marts", mart)
-        and _columns(con, "serving", mart) == _columns(con, "build", mart)
+        and table_exists(con, "serving", PUBLISHED_SCHEMA, "kept_periods")
+        and table_exists(con, "serving", "marts", mart)
+        and mart_columns(con, "serving", mart) == mart_columns(con, "build", mart)
     )
     changed: frozenset[str] | None = None
     if incremental:
         changed = _changed_periods(con, mart)
         _replace_periods(con, mart, changed)
         name = quote_identifier(mart)
-        if _count(con, f"serving.marts.{name}") != _count(con, f"build.marts.{name}"):
+        if row_count(con, f"serving.marts.{name}") != row_count(con, f"build.marts.{name}"):
             changed = None  # the copy disagrees with its own record: start again from the warehouse
     if changed is None:
         _copy_whole(con, mart)
@@ -153,11 +131,11 @@ def sync_kept_mart(con: duckdb.DuckDBPyConnection, mart: str, from_previous: boo
     con.execute(f"delete from serving.{PUBLISHED_PERIODS} where mart = ?", [mart])
     if usable:
         con.execute(f"insert into serving.{PUBLISHED_PERIODS} {_stamps_query(mart)}")
-    return KeptMartSync(changed, _count(con, f"serving.marts.{quote_identifier(mart)}"))
+    return KeptMartSync(changed, row_count(con, f"serving.marts.{quote_identifier(mart)}"))
 
 
 def drop_unpublished_stamps(con: duckdb.DuckDBPyConnection, published: set[str]) -> None:
     """Forget the stamps of kept marts this publication does not hold."""
-    if _exists(con, "serving", PUBLISHED_SCHEMA, "kept_periods"):
+    if table_exists(con, "serving", PUBLISHED_SCHEMA, "kept_periods"):
         listed = ", ".join(f"'{mart}'" for mart in sorted(published)) or "''"
         con.execute(f"delete from serving.{PUBLISHED_PERIODS} where mart not in ({listed})")

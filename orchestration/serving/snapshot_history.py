@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.serving.catalog_queries import mart_columns, row_count, table_exists
 from orchestration.sql_identifiers import quote_string
 
 SNAPSHOTS = "quota_snapshots"
@@ -45,35 +46,12 @@ class SnapshotSync:
     rows: int
 
 
-def _exists(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> bool:
-    found = con.execute(
-        "select count(*) from duckdb_tables() where database_name = ? and schema_name = ? and table_name = ?",
-        [catalog, schema, table],
-    ).fetchone()
-    return bool(found and found[0])
-
-
-def _columns(con: duckdb.DuckDBPyConnection, catalog: str) -> list[tuple[str, str]]:
-    return [
-        (str(name), str(kind))
-        for name, kind in con.execute(
-            "select column_name, data_type from duckdb_columns() "
-            "where database_name = ? and schema_name = 'marts' and table_name = ? order by column_index",
-            [catalog, SNAPSHOTS],
-        ).fetchall()
-    ]
-
-
-def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
-    return int(con.execute(f"select count(*) from {relation}").fetchone()[0])  # type: ignore[index]
-
-
 def _warehouse_days_usable(con: duckdb.DuckDBPyConnection) -> bool:
     """The warehouse's day fingerprints exist and account for every row of its history."""
-    if not _exists(con, "build", "_dbt_state", "quota_snapshot_days"):
+    if not table_exists(con, "build", "_dbt_state", "quota_snapshot_days"):
         return False
     recorded = con.execute(f"select coalesce(sum(row_count), 0) from build.{WAREHOUSE_DAYS}").fetchone()[0]  # type: ignore[index]
-    return int(recorded) == _count(con, f"build.marts.{SNAPSHOTS}")
+    return int(recorded) == row_count(con, f"build.marts.{SNAPSHOTS}")
 
 
 def _copy_whole(con: duckdb.DuckDBPyConnection) -> None:
@@ -118,15 +96,15 @@ def sync_snapshots(con: duckdb.DuckDBPyConnection, from_previous: bool) -> Snaps
     incremental = (
         from_previous
         and days_usable
-        and _exists(con, "serving", PUBLISHED_DAYS_SCHEMA, "snapshot_days")
-        and _exists(con, "serving", "marts", SNAPSHOTS)
-        and _columns(con, "serving") == _columns(con, "build")
+        and table_exists(con, "serving", PUBLISHED_DAYS_SCHEMA, "snapshot_days")
+        and table_exists(con, "serving", "marts", SNAPSHOTS)
+        and mart_columns(con, "serving", SNAPSHOTS) == mart_columns(con, "build", SNAPSHOTS)
     )
     changed: frozenset[date] | None = None
     if incremental:
         changed = _changed_days(con)
         _replace_days(con, changed)
-        if _count(con, f"serving.marts.{SNAPSHOTS}") != _count(con, f"build.marts.{SNAPSHOTS}"):
+        if row_count(con, f"serving.marts.{SNAPSHOTS}") != row_count(con, f"build.marts.{SNAPSHOTS}"):
             changed = None  # the copy disagrees with its own record: start again from the warehouse
     if changed is None:
         _copy_whole(con)
@@ -135,7 +113,7 @@ def sync_snapshots(con: duckdb.DuckDBPyConnection, from_previous: bool) -> Snaps
         con.execute(f"create or replace table serving.{PUBLISHED_DAYS} as select * from build.{WAREHOUSE_DAYS}")
     else:
         con.execute(f"drop table if exists serving.{PUBLISHED_DAYS}")
-    return SnapshotSync(changed, _count(con, f"serving.marts.{SNAPSHOTS}"))
+    return SnapshotSync(changed, row_count(con, f"serving.marts.{SNAPSHOTS}"))
 
 
 def _month_start(day: date) -> date:
@@ -179,7 +157,7 @@ def write_snapshot_months(
             f"where snapshot_date >= date '{month}' and snapshot_date < date '{_next_month(month)}') "
             f"to {target} (format parquet)"
         )
-    undated = _count(con, f"(select 1 from serving.marts.{SNAPSHOTS} where snapshot_date is null)")
+    undated = row_count(con, f"(select 1 from serving.marts.{SNAPSHOTS} where snapshot_date is null)")
     if undated or not months:
         # rows without a day (the not-null test fails such a run first), or no history yet: this file keeps
         # `quota_snapshots/*.parquet` matching something that has the columns

@@ -1,18 +1,9 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook=[
-        before_begin("{{ delete_refreshed_periods() }}"),
-        before_begin("{{ invalidate_period_rows_basis() }}"),
-    ],
-    post_hook="{{ store_period_rows_basis() }}",
-) }}
-{#- One row per individual quota, ranked within its period and metric key by attainment (rounded to
-    2 decimals; ties share a rank and the next rank skips), and within the user's team on the reference
+{#- One row per individual quota, ranked within its period and metric key by attainment (rounded to 2
+    decimals; ties share a rank and the next rank skips), and within the user's team on the reference
     day R (D held inside the period). display_order breaks ties by value, then name, for screens that
     need one order. The rows of the leaderboard mart without D, kept by period
-    (macros/kept_by_period.sql): a period's ranks change only when its values do. -#}
+    (macros/kept_by_period.sql; configured for the folder in dbt_project.yml): a period's ranks change
+    only when its values do. -#}
 with
 
 progress as (

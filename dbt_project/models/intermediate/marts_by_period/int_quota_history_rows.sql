@@ -1,16 +1,7 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook=[
-        before_begin("{{ delete_refreshed_periods() }}"),
-        before_begin("{{ invalidate_period_rows_basis() }}"),
-    ],
-    post_hook="{{ store_period_rows_basis() }}",
-) }}
 {#- How each rep did in every period that has started by D: the final value for periods that are over,
     the value so far for the current ones, with the rank the rep had in that period and metric. The rows
-    of the quota_history mart without D, kept by period (macros/kept_by_period.sql). -#}
+    of the quota_history mart without D, kept by period (macros/kept_by_period.sql; configured for the
+    folder in dbt_project.yml). -#}
 select
     board.period_id,
     periods.name as period_name,

@@ -1,17 +1,8 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook=[
-        before_begin("{{ delete_refreshed_periods() }}"),
-        before_begin("{{ invalidate_period_rows_basis() }}"),
-    ],
-    post_hook="{{ store_period_rows_basis() }}",
-) }}
 {#- Progress and pace of every quota as of D, the rows of the quota_progress mart without D itself (the
     mart adds it). Days are counted inclusively; before the period starts nothing has elapsed and every
-    day remains. Kept by period (macros/kept_by_period.sql): a run computes again only the periods whose
-    values changed or whose range is near D or the previous as-of date. -#}
+    day remains. Kept by period (macros/kept_by_period.sql; configured for the folder in
+    dbt_project.yml): a run computes again only the periods whose values changed or whose range is near
+    D or the previous as-of date. -#}
 with
 
 quotas as (

@@ -1,18 +1,8 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook=[
-        before_begin("{{ delete_refreshed_periods() }}"),
-        before_begin("{{ invalidate_period_rows_basis() }}"),
-    ],
-    post_hook="{{ store_period_rows_basis() }}",
-) }}
 {#- Every team and the company, for every period and metric key that has a quota at any level: the
-    weighted value of everything below it, its own target (if it has a quota), and the targets its direct
-    children carry (over-assignment). The rows of the quota_rollups mart without D, kept by period
-    (macros/kept_by_period.sql): a period is computed again when a credit date in it changed, as well as
-    for the reasons every kept mart is. -#}
+    weighted value of everything below it, its own target (if it has a quota), and the targets its
+    direct children carry (over-assignment). The rows of the quota_rollups mart without D, kept by
+    period (macros/kept_by_period.sql; configured for the folder in dbt_project.yml): a period is
+    computed again when a credit date in it changed, as well as for the reasons every kept mart is. -#}
 with
 
 quota_contexts as (

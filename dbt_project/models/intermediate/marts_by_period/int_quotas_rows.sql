@@ -1,15 +1,6 @@
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='sync_all_columns',
-    pre_hook=[
-        before_begin("{{ delete_refreshed_periods() }}"),
-        before_begin("{{ invalidate_period_rows_basis() }}"),
-    ],
-    post_hook="{{ store_period_rows_basis() }}",
-) }}
 {#- The quota configuration as the application wrote it, with each quota's value and attainment as of D:
-    the rows of the quotas mart without D, kept by period (macros/kept_by_period.sql). -#}
+    the rows of the quotas mart without D, kept by period (macros/kept_by_period.sql; configured for the
+    folder in dbt_project.yml). -#}
 select
     quotas.quota_id as id,
     quotas.period_id,
