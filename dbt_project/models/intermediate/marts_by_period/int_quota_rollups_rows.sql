@@ -12,7 +12,7 @@ quota_contexts as (
 
 rollup_values as (
     select quota_contexts.period_id, rollups.*
-    from {{ ref('int_rollup_values') }} as rollups
+    from ({{ rollup_values(period_is_refreshed('period_id')) }}) as rollups
     inner join quota_contexts on quota_contexts.context_id = rollups.context_id
 ),
 
@@ -23,7 +23,7 @@ own_quotas as (
 ),
 
 member_targets as (
-    select * from {{ ref('int_rollup_member_targets') }}
+    select * from ({{ rollup_member_targets(period_is_refreshed('period_id')) }})
 )
 
 select
