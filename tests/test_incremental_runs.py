@@ -17,7 +17,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 
+from orchestration.defs.transform.dbt_server import DbtInvocation, DbtInvocationError
+from orchestration.defs.transform.project import DBT_PROJECT_DIR
 from orchestration.serving.kept_marts import KEPT_MARTS
 from orchestration.serving.paths import ServingPaths
 from orchestration.serving.serving_copy import publish_serving_copy
@@ -348,6 +351,26 @@ def test_a_renamed_rep_is_renamed_on_every_kept_row_and_kept_rows_gain_a_column_
     rows, reference = _rows(warehouse), _rows(tiny_dbt_warehouse)
     for table in ("marts.quota_progress", "marts.quotas", "marts.quota_rollups", "intermediate.int_target_values"):
         assert rows[table] == reference[table]
+
+
+def test_a_kept_mart_model_that_reads_an_input_no_fingerprint_follows_is_refused(
+    tiny_dbt_warehouse: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "dbt_project"
+    shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    model = project / "models" / "intermediate" / "marts_by_period" / "int_quota_progress_rows.sql"
+    model.write_text("-- depends_on: {{ ref('int_deals_checked') }}\n" + model.read_text())
+    warehouse = tmp_path / tiny_dbt_warehouse.name
+    shutil.copy(tiny_dbt_warehouse, warehouse)
+    compile_model = ["compile", "--select", "int_quota_progress_rows"]
+    invocation = DbtInvocation(compile_model, project, tmp_path / "target", warehouse)
+
+    with pytest.raises(DbtInvocationError) as refused:
+        for _ in invocation.events():
+            pass
+
+    said = str(refused.value) + " ".join(invocation.errors)
+    assert "keeps rows by period but reads model.quotas.int_deals_checked" in said
 
 
 def test_a_table_whose_build_was_not_confirmed_or_dbt_without_the_code_version_rebuilds(
