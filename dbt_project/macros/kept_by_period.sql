@@ -132,8 +132,6 @@
         fingerprint,
         value_count,
         credit_dates_fingerprint,
-        start_date,
-        end_date,
         inputs_fingerprint,
         {{ as_of_date() }} as as_of_date,
         '{{ env_var('DBT_QUOTAS_CODE_VERSION', '') }}' as code_version

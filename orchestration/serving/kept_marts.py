@@ -70,7 +70,7 @@ def _changed_periods(con: duckdb.DuckDBPyConnection, mart: str) -> frozenset[str
     rows = con.execute(
         f"""
         select coalesce(now.period_id, published.period_id)
-        from ({_stamps_query(mart)}) as now
+        from kept_stamps as now
         full outer join (select * from serving.{PUBLISHED_PERIODS} where mart = ?) as published
             on published.period_id is not distinct from now.period_id
         where now.row_count is distinct from published.row_count
@@ -107,6 +107,8 @@ def sync_kept_mart(con: duckdb.DuckDBPyConnection, mart: str, from_previous: boo
     `from_previous`: the serving file is a copy of the last publication. Returns which periods were copied.
     """
     usable = _stamps_usable(con, mart)
+    if usable:  # read once: compared with the published stamps, then published with the rows
+        con.execute(f"create or replace temp table kept_stamps as {_stamps_query(mart)}")
     incremental = (
         from_previous
         and usable
@@ -130,7 +132,7 @@ def sync_kept_mart(con: duckdb.DuckDBPyConnection, mart: str, from_previous: boo
     )
     con.execute(f"delete from serving.{PUBLISHED_PERIODS} where mart = ?", [mart])
     if usable:
-        con.execute(f"insert into serving.{PUBLISHED_PERIODS} {_stamps_query(mart)}")
+        con.execute(f"insert into serving.{PUBLISHED_PERIODS} select * from kept_stamps")
     return KeptMartSync(changed, row_count(con, f"serving.marts.{quote_identifier(mart)}"))
 
 

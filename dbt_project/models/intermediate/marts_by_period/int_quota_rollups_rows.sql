@@ -3,16 +3,17 @@
     direct children carry (over-assignment). The rows of the quota_rollups mart without D, kept by
     period (macros/kept_by_period.sql; configured for the folder in dbt_project.yml): a period is
     computed again when a credit date in it changed, as well as for the reasons every kept mart is. -#}
+{%- set refreshed = period_is_refreshed('period_id') %}
 with
 
 quota_contexts as (
     select distinct context_id, period_id from {{ ref('int_target_contexts') }}
-    where context_kind = 'quota' and {{ period_is_refreshed('period_id') }}
+    where context_kind = 'quota' and {{ refreshed }}
 ),
 
 rollup_values as (
     select quota_contexts.period_id, rollups.*
-    from ({{ rollup_values(period_is_refreshed('period_id')) }}) as rollups
+    from ({{ rollup_values(refreshed) }}) as rollups
     inner join quota_contexts on quota_contexts.context_id = rollups.context_id
 ),
 
@@ -23,7 +24,7 @@ own_quotas as (
 ),
 
 member_targets as (
-    select * from ({{ rollup_member_targets(period_is_refreshed('period_id')) }})
+    select * from ({{ rollup_member_targets(refreshed) }})
 )
 
 select

@@ -3,10 +3,10 @@
     and week's change) and their count, and one of the ledger's credit dates in its range (what its teams'
     rollups are summed from); and, the same on every row, a fingerprint of everything else the kept mart
     rows read (the quota configuration, the users, the teams and their tree, the memberships, the periods:
-    a sum of hashes of their whole rows, about 0.2 s at M; and the ledger's other inputs). The marts kept by period
-    (macros/kept_by_period.sql) compute a period again when its values' fingerprint differs from the one
-    its rows were computed from, and every period when the other inputs' does. A table: four models read
-    it twice each. -#}
+    a sum of hashes of their whole rows, about 0.2 s at M; and the ledger's other inputs). The marts
+    kept by period (macros/kept_by_period.sql) compute a period again when its fingerprints differ from
+    the ones its rows were computed from, and every period when the other inputs' does. A table: five
+    models read it twice each. -#}
 with
 
 inputs as (
