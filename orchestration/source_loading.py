@@ -174,11 +174,6 @@ def check_column_type(table: str, column: Column, file_type: str, location: str)
         )
 
 
-_INTEGER_TYPES = frozenset(
-    {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT"}
-)
-
-
 def _cast_expression(column: Column, file_type: str | None) -> tuple[str, str | None]:
     """The SQL that reads `column` as its contract type (without an alias), and the SQL of its
     malformed-value note."""
@@ -187,6 +182,8 @@ def _cast_expression(column: Column, file_type: str | None) -> tuple[str, str | 
         return f"cast(null as {target})", None
     name = quote_identifier(column.name)
     if file_type.upper() != "VARCHAR" or column.type is ColumnType.TEXT:
+        if column.integers_kept and file_type.upper() in _INTEGER_TYPES:
+            return name, None
         if column.type is ColumnType.TEXT and file_type.upper() in _INTEGER_TYPES:
             # an integer's text is never blank nor padded: no trim (at M, 6 s of the 100M activities' load)
             return f"cast({name} as varchar)", None

@@ -176,6 +176,15 @@ from current_settings
 cross join rebuild
 {%- endmacro %}
 
+{#- A query for `other_inputs` of event_ledger_changes: a fingerprint of a relation's column names and types. -#}
+{% macro column_types_fingerprint(relation) -%}
+    {{- return(
+        "select sum(cast(hash(column_name, data_type) as hugeint)) from information_schema.columns"
+        ~ " where table_catalog = '" ~ relation.database ~ "' and table_schema = '" ~ relation.schema ~ "'"
+        ~ " and table_name = '" ~ relation.identifier ~ "'"
+    ) -}}
+{%- endmacro %}
+
 {#- Whether this run rebuilds the event table's ledger whole: read when the model runs, from the changes
     model built earlier in the same run. -#}
 {% macro event_ledger_full_rebuild(changes) -%}
@@ -252,11 +261,12 @@ cross join rebuild
     {%- endif -%}
     {%- if previous is none or event_ledger_full_rebuild(changes) or not _any_hour_changed(changes) %}
 select
-    cast(null as varchar) as duplicate_id,
+    id as duplicate_id,
     cast(null as timestamptz) as latest_updated_at,
     cast(null as bigint) as copies_at_latest,
     false as is_duplicate,
     false as verdict_changed
+from {{ source_relation }}
 where false
     {%- else %}
 with
@@ -322,7 +332,7 @@ left join {{ previous }} as stored on stored.duplicate_id = candidates.candidate
         {%- set previous = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
     {%- endif -%}
     {%- if previous is none or event_ledger_full_rebuild(changes) -%}
-        {{ duplicate_id_verdicts(versions_relation, id_column, 'updated_at') }}
+        {{ duplicate_id_verdicts(versions_relation, id_column, 'updated_at', is_integer_column(versions_relation, id_column)) }}
     {%- else %}
 select duplicate_id, latest_updated_at, copies_at_latest
 from {{ previous }}

@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.contracts.suites import ReferenceSets, build_suite
+from orchestration.source_contract import TABLES_BY_NAME
 from orchestration.source_loading import CONTRACT_RESULTS
 from orchestration.sql_identifiers import quote_identifier
 
@@ -91,6 +92,14 @@ def reference_sets(con: duckdb.DuckDBPyConnection) -> ReferenceSets:
     )
 
 
+def _contract_rows_sql(table: str, relation: str) -> str:
+    """The relation's rows as the contract states them: ids kept as integers in raw (`integers_kept`) are
+    read as their text, which is what the reference sets of ids hold."""
+    kept = [quote_identifier(column.name) for column in TABLES_BY_NAME[table].columns if column.integers_kept]
+    replace = f" replace ({', '.join(f'cast({name} as varchar) as {name}' for name in kept)})" if kept else ""
+    return f"select * exclude (_malformed){replace} from {relation}"
+
+
 def _validate_relation(
     con: duckdb.DuckDBPyConnection, table: str, relation: str, refs: ReferenceSets
 ) -> TableContractResult:
@@ -117,7 +126,7 @@ def _validate_relation(
         .add_dataframe_asset(table)
         .add_batch_definition_whole_dataframe(table)
     )
-    reader = con.execute(f"select * exclude (_malformed) from {relation}").to_arrow_reader(CHUNK_ROWS)
+    reader = con.execute(_contract_rows_sql(table, relation)).to_arrow_reader(CHUNK_ROWS)
     for record_batch in reader:
         if record_batch.num_rows == 0:
             continue

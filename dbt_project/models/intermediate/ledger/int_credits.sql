@@ -21,8 +21,8 @@ lead_credits as (
 activity_credits as (
     select
         'activities' as source_table,
-        activity_id as source_id,
-        owner_id as user_id,
+        cast(activity_id as varchar) as source_id,
+        cast(owner_id as varchar) as user_id,
         occurred_on as credit_date,
         activity_type || 's' as metric_type,
         cast(null as varchar) as metric_field,

@@ -13,9 +13,6 @@
             ~ " first_rate_date from " ~ ref('int_fx_rates_checked') ~ " where rejection_reason is null group by"
             ~ " currency)",
         "select cast(hash(" ~ reporting_currency() ~ ") as hugeint)",
-        "select sum(cast(hash(column_name, data_type) as hugeint)) from information_schema.columns"
-            ~ " where table_catalog = '" ~ source('crm', 'deals').database ~ "'"
-            ~ " and table_schema = '" ~ source('crm', 'deals').schema ~ "' and table_name = '"
-            ~ source('crm', 'deals').identifier ~ "'",
+        column_types_fingerprint(source('crm', 'deals')),
     ],
 ) }}

@@ -1,5 +1,7 @@
 {#- A view: the checks are joins to small tables (the duplicate ids above all, int_activities_duplicate_ids),
-    cheaper to evaluate in each of the two readers (the ledger, the quarantine) than to write activities again. -#}
+    cheaper to evaluate in each of the two readers (the ledger, the quarantine) than to write activities again.
+    The ids keep their raw type (integers from a Parquet file: see stg_crm__activities); the owner's text is
+    made only to meet the users' ids. -#}
 with
 
 activities as (
@@ -24,14 +26,14 @@ checked as (
                 and ({{ duplicate_id_reason('activities.updated_at') }}) is not null
                 then {{ duplicate_id_reason('activities.updated_at') }}
             when valid_users.user_id is null
-                then 'unknown owner_id ' || coalesce(activities.owner_id, '(empty)')
+                then 'unknown owner_id ' || coalesce(cast(activities.owner_id as varchar), '(empty)')
             when activities.activity_type is null or activities.activity_type not in ('call', 'meeting', 'email')
                 then 'unknown activity type ' || coalesce(activities.activity_type, '(empty)')
             when activities.occurred_at is null then 'missing occurred_at'
         end as rejection_reason
     from activities
     left join duplicate_verdicts as dup on dup.duplicate_id = activities.activity_id
-    left join valid_users on valid_users.user_id = activities.owner_id
+    left join valid_users on valid_users.user_id = cast(activities.owner_id as varchar)
 )
 
 select * from checked

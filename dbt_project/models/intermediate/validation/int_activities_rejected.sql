@@ -5,7 +5,7 @@
 {#- The activities rows set aside, with the first check each failed, for the quarantine. Incremental on the
     rows' local dates like the credits (null: rows without occurred_at, by bucket of their id). -#}
 select
-    activity_id as source_id,
+    cast(activity_id as varchar) as source_id,
     rejection_reason as reason,
     occurred_on
 from {{ ref('int_activities_checked') }}

@@ -1,3 +1,6 @@
+{#- The activities with their local date. `activity_id` and `owner_id` keep the raw table's type: integers
+    when the file stores them so (the contract's `integers_kept`, orchestration/source_contract.py), else
+    text. Readers compare them within this table as they are and cast them where they meet text ids. -#}
 with
 
 source as (
