@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.fiscal_calendar import fiscal_periods
@@ -243,3 +244,67 @@ def test_the_week_delta_counts_the_seven_days_to_the_as_of_date(organisation_war
     assert dee["required_daily_pace"] == pytest.approx((1000 - 400) / 11)
     assert dee["projected_value"] == pytest.approx(400 / 79 * 90)
     assert dee["pace_status"] == "behind"
+
+
+# --- activities whose ids a Parquet file stores as integers ----------------------------------------------
+
+
+def test_integer_activity_ids_are_checked_and_credited_as_their_text(tmp_path: Path) -> None:
+    """Activities' ids stay integers in raw (at 100M rows their text was half the load), so their checks
+    run on integers: a duplicate found by blocks of 64 ids, a tie, a negative and a very large id, ids of
+    one block that are not duplicates, an unknown owner, and an owner 7 who is user "7", not user "007"."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    q1 = period("Q1", "2025-01-01", "2025-03-31")
+    source = write_source(
+        tmp_path / "crm",
+        users=[user("7"), user("007")],
+        quota_periods=[q1],
+        quotas=[quota("calls7", "Q1", "calls", 10, user_id="7"), quota("calls007", "Q1", "calls", 10, user_id="007")],
+    )
+    rows = [  # (id, owner, occurred on, updated at)
+        (1, 7, "2025-01-05", "2025-01-05"),
+        (64, 7, "2025-01-06", "2025-01-06"),  # 64 and 65: one block of 64 ids, not duplicates
+        (65, 7, "2025-01-06", "2025-01-06"),
+        (2, 7, "2025-01-07", "2025-01-07"),  # two copies: the later update is kept
+        (2, 7, "2025-01-08", "2025-01-09"),
+        (-3, 7, "2025-01-10", "2025-01-10"),  # two copies with the same update: both rejected
+        (-3, 7, "2025-01-11", "2025-01-10"),
+        (9007199254740993, 7, "2025-01-12", "2025-01-12"),  # beyond a double's exact integers
+        (9007199254740993, 7, "2025-01-13", "2025-01-14"),
+        (5, 9, "2025-01-14", "2025-01-14"),  # no user 9
+    ]
+    pq.write_table(
+        pa.table(
+            {
+                "id": pa.array([row[0] for row in rows], pa.int64()),
+                "owner_id": pa.array([row[1] for row in rows], pa.int64()),
+                "type": ["call"] * len(rows),
+                "occurred_at": [f"{row[2]}T12:00:00Z" for row in rows],
+                "updated_at": [f"{row[3]}T12:00:00Z" for row in rows],
+            }
+        ),
+        source / "activities.parquet",
+    )
+    (source / "activities.csv").unlink(missing_ok=True)
+    as_of = date(2025, 3, 31)
+    warehouse = build_warehouse(source, tmp_path / "w.duckdb", as_of, "UTC")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select distinct typeof(id), typeof(owner_id) from raw.activities").fetchall() == [
+            ("BIGINT", "BIGINT")
+        ]
+
+    # 1, 64, 65, the later 2 and the later 9007199254740993: five calls, all user 7's
+    assert _value(warehouse, "calls7") == 5.0
+    assert _value(warehouse, "calls007") == 0.0
+    quarantined = {
+        (row["source_id"], row["reason"]) for row in read_mart(warehouse, "quarantine", "source_table = 'activities'")
+    }
+    assert quarantined == {
+        ("2", "duplicate id: a copy with a later updated_at was kept"),
+        ("-3", "duplicate id: 2 copies share the latest updated_at, all rejected"),
+        ("9007199254740993", "duplicate id: a copy with a later updated_at was kept"),
+        ("5", "unknown owner_id 9"),
+    }
+    assert_marts_match_reference(warehouse, compute_expected_marts(source, as_of, "UTC"))

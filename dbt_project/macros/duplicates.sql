@@ -52,19 +52,20 @@
             group by {{ id_column }} having count(*) > 1
 {%- endmacro %}
 
-{#- Whether a relation's column holds integers: the duplicate check of such ids takes duplicated_integer_ids. -#}
-{% macro is_integer_column(relation, column_name) -%}
+{#- The integer type of a relation's column, or none when it holds anything else (or when parsing): ids kept as
+    integers (the activities') are checked with duplicated_integer_ids and meet text ids as integers. -#}
+{% macro integer_column_type(relation, column_name) -%}
     {%- if not execute -%}
-        {{- return(false) -}}
+        {{- return(none) -}}
     {%- endif -%}
     {%- set integer_types = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT',
                              'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT'] -%}
     {%- for column in adapter.get_columns_in_relation(relation) -%}
-        {%- if column.name == column_name -%}
-            {{- return(column.dtype | upper in integer_types) -}}
+        {%- if column.name == column_name and column.dtype | upper in integer_types -%}
+            {{- return(column.dtype | upper) -}}
         {%- endif -%}
     {%- endfor -%}
-    {{- return(false) -}}
+    {{- return(none) -}}
 {%- endmacro %}
 
 {#- The reason for a row whose id is duplicated, or null. Needs the row joined to its verdict as `dup`. -#}
