@@ -27,6 +27,7 @@ from orchestration.dbt_invocation import (
 )
 from orchestration.defs.transform.dbt_resource import DbtResource
 from orchestration.defs.transform.dbt_server import DbtInvocation
+from orchestration.defs.transform.dbt_threads import dbt_threads_args
 from orchestration.defs.transform.project import DBT_PROJECT_DIR, code_version, ensure_manifest, quota_dbt_project
 from orchestration.defs.transform.snapshot_handoff import (
     SnapshotHandoff,
@@ -179,10 +180,12 @@ def quota_dbt_models(context: dg.AssetExecutionContext, dbt: DbtResource, pipeli
     if window is None or not context.selected_asset_keys:
         # checks alone build nothing: the snapshot step of this run, if any, builds its window itself
         args = selected_dbt_args(context, pipeline.full_refresh, DbtSelection(exclude=SNAPSHOT_SELECTOR))
+        args += dbt_threads_args(pipeline.warehouse_path, pipeline.full_refresh)
         yield from dagster_events(context, dbt.invocation(args, target, pipeline.warehouse_path))
         return
     context.log.info(f"building the models and the quota snapshots for {window[0]} .. {window[1]} in one dbt run")
     note = SnapshotHandoff(context.run_id, window[0].isoformat(), window[1].isoformat())
     args = selected_dbt_args(context, pipeline.full_refresh, DbtSelection(also=snapshot_model_names()))
+    args += dbt_threads_args(pipeline.warehouse_path, pipeline.full_refresh)
     yield from dagster_events(context, dbt.invocation(args, target, pipeline.warehouse_path), note)
     note.write(target)
