@@ -123,19 +123,24 @@ def test_a_load_without_contracts_forgets_the_previous_loads_contract_results(tm
     assert left == (0,)
 
 
+def _load_with_parquet(tmp_path: Path, table: str, rows_sql: str) -> Path:
+    """The good source with one table's CSV replaced by a Parquet file of `rows_sql`, loaded into a warehouse."""
+    source = _good_source(tmp_path / "crm")
+    duckdb.sql(f"copy ({rows_sql}) to '{source / f'{table}.parquet'}' (format parquet)")
+    (source / f"{table}.csv").unlink()
+    warehouse = tmp_path / "w.duckdb"
+    load_source_into_raw(warehouse, source)
+    return warehouse
+
+
 def test_integer_activity_ids_in_parquet_stay_integers_in_raw_and_cast_to_the_text_of_ids_written_as_text(
     tmp_path: Path,
 ) -> None:
-    source = _good_source(tmp_path / "crm")
     day = "timestamptz '2025-03-01 10:00:00+00'"
     rows = ", ".join(f"({id_}, 'u1', 'call', {day}, {day})" for id_ in (1, -42, 9007199254740993))
-    duckdb.sql(
-        f"copy (select * from (values {rows}) as t (id, owner_id, type, occurred_at, updated_at)) "
-        f"to '{source / 'activities.parquet'}' (format parquet)"
+    warehouse = _load_with_parquet(
+        tmp_path, "activities", f"select * from (values {rows}) as t (id, owner_id, type, occurred_at, updated_at)"
     )
-    (source / "activities.csv").unlink()
-    warehouse = tmp_path / "w.duckdb"
-    load_source_into_raw(warehouse, source)
     with connect(warehouse, read_only=True) as con:
         ids = con.execute("select typeof(id), typeof(owner_id), cast(id as varchar) from raw.activities").fetchall()
     assert {(id_type, owner_type) for id_type, owner_type, _ in ids} == {("BIGINT", "VARCHAR")}
@@ -143,12 +148,10 @@ def test_integer_activity_ids_in_parquet_stay_integers_in_raw_and_cast_to_the_te
 
 
 def test_integer_ids_of_other_tables_in_parquet_load_as_text(tmp_path: Path) -> None:
-    source = _good_source(tmp_path / "crm")
-    duckdb.sql(
-        f"copy (select 7 as id, 'Seven' as name, 's@x' as email, null as team_id, null as manager_id, "
-        f"true as is_active, '2020-01-01' as hired_at) to '{source / 'users.parquet'}' (format parquet)"
+    warehouse = _load_with_parquet(
+        tmp_path,
+        "users",
+        "select 7 as id, 'Seven' as name, 's@x' as email, null as team_id, null as manager_id, "
+        "true as is_active, '2020-01-01' as hired_at",
     )
-    (source / "users.csv").unlink()
-    warehouse = tmp_path / "w.duckdb"
-    load_source_into_raw(warehouse, source)
     assert [row[0] for row in _raw_rows(warehouse, "users")] == ["7"]
