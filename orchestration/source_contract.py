@@ -42,8 +42,9 @@ class Column:
     required: bool = True
     integers_kept: bool = False
     """A text column (an id) whose integers stay integers in raw when the file stores them so. Set on the
-    activities' ids only: at 100M rows, writing every id as text was half of the table's load (at M 39 s
-    against 17 s), and grouping by text ids made the duplicate check four times slower. The same id
+    ids of the largest tables, the activities' and the leads': at 100M activities, writing every id as text
+    was half of the table's load (at M 39 s against 17 s), and grouping by text ids made the duplicate check
+    four times slower. The same id
     compares equal either way, since every row of a table holds one type, and the models make its text
     (`cast(... as varchar)`, exact for an integer) where it meets another table's ids or leaves the ledger."""
 
@@ -89,6 +90,9 @@ T, N, INT, B, D, TS = (
     ColumnType.TIMESTAMP,
 )
 
+EVENT_IDS_KEPT_AS_INTEGERS = (Column("id", T, integers_kept=True), Column("owner_id", T, integers_kept=True))
+"""The id and owner of the two largest tables, leads and activities (see `Column.integers_kept`)."""
+
 CRM_TABLES: tuple[TableContract, ...] = (
     TableContract("teams", _columns(("id", T), ("name", T), ("parent_team_id", T)), True, "crm"),
     TableContract(
@@ -133,7 +137,12 @@ CRM_TABLES: tuple[TableContract, ...] = (
     TableContract("deal_splits", _columns(("deal_id", T), ("user_id", T), ("percent", N)), False, "crm"),
     TableContract(
         "leads",
-        _columns(("id", T), ("owner_id", T), ("status", T), ("created_at", TS), ("updated_at", TS)),
+        _columns(
+            *EVENT_IDS_KEPT_AS_INTEGERS,
+            ("status", T),
+            ("created_at", TS),
+            ("updated_at", TS),
+        ),
         True,
         "crm",
         change_instant="created_at",
@@ -141,8 +150,7 @@ CRM_TABLES: tuple[TableContract, ...] = (
     TableContract(
         "activities",
         _columns(
-            Column("id", T, integers_kept=True),
-            Column("owner_id", T, integers_kept=True),
+            *EVENT_IDS_KEPT_AS_INTEGERS,
             ("type", T),
             ("occurred_at", TS),
             ("updated_at", TS),

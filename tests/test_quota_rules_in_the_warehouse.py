@@ -249,19 +249,31 @@ def test_the_week_delta_counts_the_seven_days_to_the_as_of_date(organisation_war
 # --- activities whose ids a Parquet file stores as integers ----------------------------------------------
 
 
-def test_integer_activity_ids_are_checked_and_credited_as_their_text(tmp_path: Path) -> None:
-    """Activities' ids stay integers in raw (at 100M rows their text was half the load), so their checks
-    run on integers: a duplicate found by blocks of 64 ids, a tie, a negative and a very large id, ids of
-    one block that are not duplicates, an unknown owner, and an owner 7 who is user "7", not user "007"."""
+def _replace_with_integer_id_parquet(source: Path, table: str, rows: list[tuple], **columns: list[str]) -> None:
+    """The table's CSV replaced by a Parquet file whose ids and owners (each row's first two values) are int64."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    ids = {name: pa.array([row[index] for row in rows], pa.int64()) for index, name in enumerate(("id", "owner_id"))}
+    pq.write_table(pa.table({**ids, **columns}), source / f"{table}.parquet")
+    (source / f"{table}.csv").unlink(missing_ok=True)
+
+
+def test_integer_activity_and_lead_ids_are_checked_and_credited_as_their_text(tmp_path: Path) -> None:
+    """Activities' and leads' ids stay integers in raw (at 100M rows their text was half the load), so their
+    checks run on integers: a duplicate found by blocks of 64 ids, a tie, a negative and a very large id, ids
+    of one block that are not duplicates, an unknown owner, and an owner 7 who is user "7", not user "007"."""
     q1 = period("Q1", "2025-01-01", "2025-03-31")
     source = write_source(
         tmp_path / "crm",
         users=[user("7"), user("007")],
         quota_periods=[q1],
-        quotas=[quota("calls7", "Q1", "calls", 10, user_id="7"), quota("calls007", "Q1", "calls", 10, user_id="007")],
+        quotas=[
+            quota("calls7", "Q1", "calls", 10, user_id="7"),
+            quota("calls007", "Q1", "calls", 10, user_id="007"),
+            quota("leads7", "Q1", "leads", 10, user_id="7"),
+            quota("leads007", "Q1", "leads", 10, user_id="007"),
+        ],
     )
     rows = [  # (id, owner, occurred on, updated at)
         (1, 7, "2025-01-05", "2025-01-05"),
@@ -275,36 +287,41 @@ def test_integer_activity_ids_are_checked_and_credited_as_their_text(tmp_path: P
         (9007199254740993, 7, "2025-01-13", "2025-01-14"),
         (5, 9, "2025-01-14", "2025-01-14"),  # no user 9
     ]
-    pq.write_table(
-        pa.table(
-            {
-                "id": pa.array([row[0] for row in rows], pa.int64()),
-                "owner_id": pa.array([row[1] for row in rows], pa.int64()),
-                "type": ["call"] * len(rows),
-                "occurred_at": [f"{row[2]}T12:00:00Z" for row in rows],
-                "updated_at": [f"{row[3]}T12:00:00Z" for row in rows],
-            }
-        ),
-        source / "activities.parquet",
+    _replace_with_integer_id_parquet(
+        source,
+        "activities",
+        rows,
+        type=["call"] * len(rows),
+        occurred_at=[f"{row[2]}T12:00:00Z" for row in rows],
+        updated_at=[f"{row[3]}T12:00:00Z" for row in rows],
     )
-    (source / "activities.csv").unlink(missing_ok=True)
+    leads = [(10, 7, "2025-02-01"), (10, 7, "2025-02-03"), (128, 7, "2025-02-02"), (11, 9, "2025-02-02")]
+    stamps = [f"{lead[2]}T09:00:00Z" for lead in leads]
+    _replace_with_integer_id_parquet(
+        source, "leads", leads, status=["open"] * len(leads), created_at=stamps, updated_at=stamps
+    )
     as_of = date(2025, 3, 31)
     warehouse = build_warehouse(source, tmp_path / "w.duckdb", as_of, "UTC")
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        assert con.execute("select distinct typeof(id), typeof(owner_id) from raw.activities").fetchall() == [
-            ("BIGINT", "BIGINT")
-        ]
+        for table in ("activities", "leads"):
+            types = con.execute(f"select distinct typeof(id), typeof(owner_id) from raw.{table}").fetchall()
+            assert types == [("BIGINT", "BIGINT")]
 
     # 1, 64, 65, the later 2 and the later 9007199254740993: five calls, all user 7's
     assert _value(warehouse, "calls7") == 5.0
     assert _value(warehouse, "calls007") == 0.0
+    # lead 10's later copy and lead 128
+    assert (_value(warehouse, "leads7"), _value(warehouse, "leads007")) == (2.0, 0.0)
     quarantined = {
-        (row["source_id"], row["reason"]) for row in read_mart(warehouse, "quarantine", "source_table = 'activities'")
+        (row["source_table"], row["source_id"], row["reason"])
+        for row in read_mart(warehouse, "quarantine", "source_table in ('activities', 'leads')")
     }
     assert quarantined == {
-        ("2", "duplicate id: a copy with a later updated_at was kept"),
-        ("-3", "duplicate id: 2 copies share the latest updated_at, all rejected"),
-        ("9007199254740993", "duplicate id: a copy with a later updated_at was kept"),
-        ("5", "unknown owner_id 9"),
+        ("activities", "2", "duplicate id: a copy with a later updated_at was kept"),
+        ("activities", "-3", "duplicate id: 2 copies share the latest updated_at, all rejected"),
+        ("activities", "9007199254740993", "duplicate id: a copy with a later updated_at was kept"),
+        ("activities", "5", "unknown owner_id 9"),
+        ("leads", "10", "duplicate id: a copy with a later updated_at was kept"),
+        ("leads", "11", "unknown owner_id 9"),
     }
     assert_marts_match_reference(warehouse, compute_expected_marts(source, as_of, "UTC"))

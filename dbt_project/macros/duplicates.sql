@@ -53,7 +53,8 @@
 {%- endmacro %}
 
 {#- The integer type of a relation's column, or none when it holds anything else (or when parsing): ids kept as
-    integers (the activities') are checked with duplicated_integer_ids and meet text ids as integers. -#}
+    integers (the activities' and the leads') are checked with duplicated_integer_ids and meet user ids as
+    integers (macros/owner_keys.sql). -#}
 {% macro integer_column_type(relation, column_name) -%}
     {%- if not execute -%}
         {{- return(none) -}}

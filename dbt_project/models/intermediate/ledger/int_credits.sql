@@ -7,8 +7,8 @@ with
 lead_credits as (
     select
         'leads' as source_table,
-        lead_id as source_id,
-        owner_id as user_id,
+        cast(lead_id as varchar) as source_id,
+        cast(owner_id as varchar) as user_id,
         created_on as credit_date,
         'leads' as metric_type,
         cast(null as varchar) as metric_field,

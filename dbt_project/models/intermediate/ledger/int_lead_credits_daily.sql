@@ -3,9 +3,10 @@
     pre_hook=before_begin("{{ delete_event_rows_to_recompute(ref('int_lead_ledger_changes'), ref('int_lead_recomputed_dates'), 'credit_date') }}"),
 ) }}
 {#- The leads credits counted per user, day and metric: each valid row credits exactly 1, so the sum is
-    the count. Incremental on dates: only the dates of int_lead_recomputed_dates are counted again. -#}
+    the count. Incremental on dates: only the dates of int_lead_recomputed_dates are counted again. The
+    owners are grouped in their raw type and given their text after, once per group. -#}
 select
-    owner_id as user_id,
+    cast(owner_id as varchar) as user_id,
     created_on as credit_date,
     'leads' as metric_type,
     cast(null as varchar) as metric_field,

@@ -1,5 +1,7 @@
 {#- A view: the checks are joins to small tables (the duplicate ids above all, int_leads_duplicate_ids),
-    cheaper to evaluate in each of the two readers (the ledger, the quarantine) than to write leads again. -#}
+    cheaper to evaluate in each of the two readers (the ledger, the quarantine) than to write leads again.
+    The ids keep their raw type (integers from a Parquet file: see stg_crm__leads), and so do the valid
+    users' keys (macros/owner_keys.sql). -#}
 with
 
 leads as (
@@ -11,7 +13,7 @@ duplicate_verdicts as (
 ),
 
 valid_users as (
-    select user_id from {{ ref('int_users_checked') }} where rejection_reason is null
+    {{ valid_owner_keys(ref('stg_crm__leads')) }}
 ),
 
 checked as (
@@ -22,12 +24,13 @@ checked as (
             when leads._malformed is not null then 'malformed value: ' || leads._malformed
             when dup.duplicate_id is not null and ({{ duplicate_id_reason('leads.updated_at') }}) is not null
                 then {{ duplicate_id_reason('leads.updated_at') }}
-            when valid_users.user_id is null then 'unknown owner_id ' || coalesce(leads.owner_id, '(empty)')
+            when valid_users.owner_key is null
+                then 'unknown owner_id ' || coalesce(cast(leads.owner_id as varchar), '(empty)')
             when leads.created_at is null then 'missing created_at'
         end as rejection_reason
     from leads
     left join duplicate_verdicts as dup on dup.duplicate_id = leads.lead_id
-    left join valid_users on valid_users.user_id = leads.owner_id
+    left join valid_users on valid_users.owner_key = leads.owner_id
 )
 
 select * from checked

@@ -5,7 +5,7 @@
 {#- The leads rows set aside, with the first check each failed, for the quarantine. Incremental on the
     rows' local dates like the credits (null: rows without created_at, by bucket of their id). -#}
 select
-    lead_id as source_id,
+    cast(lead_id as varchar) as source_id,
     rejection_reason as reason,
     created_on
 from {{ ref('int_leads_checked') }}

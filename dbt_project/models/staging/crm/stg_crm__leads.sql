@@ -1,3 +1,5 @@
+{#- The leads with their local date. `lead_id` and `owner_id` keep the raw table's type, like the
+    activities' (see stg_crm__activities). -#}
 with
 
 source as (
