@@ -332,7 +332,7 @@ left join {{ previous }} as stored on stored.duplicate_id = candidates.candidate
         {%- set previous = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
     {%- endif -%}
     {%- if previous is none or event_ledger_full_rebuild(changes) -%}
-        {{ duplicate_id_verdicts(versions_relation, id_column, 'updated_at', integer_column_type(versions_relation, id_column) is not none) }}
+        {{ duplicate_id_verdicts(versions_relation, id_column, 'updated_at') }}
     {%- else %}
 select duplicate_id, latest_updated_at, copies_at_latest
 from {{ previous }}

@@ -1,7 +1,7 @@
 {#- A view: the checks are joins to small tables (the duplicate ids above all, int_activities_duplicate_ids),
     cheaper to evaluate in each of the two readers (the ledger, the quarantine) than to write activities again.
     The ids keep their raw type (integers from a Parquet file: see stg_crm__activities), and so do the
-    valid users' keys (macros/owner_keys.sql). -#}
+    valid users' keys (macros/integer_ids.sql). -#}
 with
 
 activities as (

@@ -1,7 +1,7 @@
 {#- A view: the checks are joins to small tables (the duplicate ids above all, int_leads_duplicate_ids),
     cheaper to evaluate in each of the two readers (the ledger, the quarantine) than to write leads again.
     The ids keep their raw type (integers from a Parquet file: see stg_crm__leads), and so do the valid
-    users' keys (macros/owner_keys.sql). -#}
+    users' keys (macros/integer_ids.sql). -#}
 with
 
 leads as (
