@@ -31,10 +31,13 @@ user_weights as (
 ),
 
 {#- A user's contribution in a context is their credit times their own target's weight there (1 without
-    one). Most weigh 1, so credits are first summed per team and day once, for every context of the metric
-    key at once; the users whose target weighs otherwise then add their credit times (weight - 1) in the
-    contexts where that weight applies. The same sum as weighting each credit, regrouped: it keeps the
-    per-context rows to the teams' days instead of every user's. -#}
+    one), and a team's value reaches each ancestor and the company times the path weight between them (1
+    when no team on the way has a weight of its own). Most weights are 1, so the sums are regrouped: credits
+    are summed per team and day, and passed up the tree at weight 1, once for every context of the metric
+    key; the contexts then add two corrections: a team's credits times (path weight - 1) where that path
+    weight is not 1, and the credits of users whose own weight is not 1 times (weight - 1), passed up with
+    the full path weights. The same sum as weighting every credit on every path, with the per-context rows
+    kept to the receivers' days (at M, the rows summed at the end 31M -> 17M; the model 24 s -> 13 s). -#}
 team_daily as (
     select
         team_id,
@@ -47,84 +50,151 @@ team_daily as (
     group by all
 ),
 
-unit_weighted as (
+path_weights as (
+    select * from {{ ref('int_team_path_weights') }}
+),
+
+{#- Every scope a team's value reaches (itself, its ancestors, the company): the same in every context. -#}
+receivers as (
+    select distinct team_id, receiver_scope_type, receiver_team_id
+    from path_weights
+),
+
+unit_passed_up as (
     select
-        context_days.context_id,
-        context_days.metric_type,
-        context_days.metric_field,
-        team_daily.team_id,
+        team_daily.metric_type,
+        team_daily.metric_field,
+        receivers.receiver_scope_type as scope_type,
+        receivers.receiver_team_id as team_id,
         team_daily.credit_date,
         team_daily.currency,
-        team_daily.credit_value
+        {{ exact_sum("team_daily.credit_value") }} as credit_value
     from team_daily
+    inner join receivers on receivers.team_id = team_daily.team_id
+    group by all
+
+    union all
+
+    select metric_type, metric_field, 'company', null, credit_date, currency, credit_value
+    from team_daily
+    where team_id is null
+),
+
+path_weight_corrections as (
+    select
+        path_weights.context_id,
+        path_weights.metric_type,
+        path_weights.metric_field,
+        path_weights.receiver_scope_type as scope_type,
+        path_weights.receiver_team_id as team_id,
+        team_daily.credit_date,
+        team_daily.currency,
+        team_daily.credit_value * (path_weights.path_weight - 1) as credit_value
+    from path_weights
+    inner join team_daily
+        on team_daily.team_id = path_weights.team_id
+        and team_daily.metric_type = path_weights.metric_type
+        and team_daily.metric_field is not distinct from path_weights.metric_field
     inner join {{ ref('int_context_days') }} as context_days
-        on context_days.metric_type = team_daily.metric_type
-        and context_days.metric_field is not distinct from team_daily.metric_field
+        on {{ same_context('context_days', 'path_weights') }}
         and context_days.credit_date = team_daily.credit_date
+    where path_weights.path_weight <> 1
+),
+
+{#- The users' weights other than 1 with their context's days as a range: joined to the credits on the
+    user and metric key, a few thousand rows to look up (joined to every day of those contexts instead,
+    the days made a hash table of millions). The credits are read from the table, not from member_credits:
+    from that intermediate result DuckDB built its hash table of the 21M credits instead (5 s at M). -#}
+user_weight_ranges as (
+    select
+        user_weights.context_id,
+        user_weights.metric_type,
+        user_weights.metric_field,
+        user_weights.user_id,
+        user_weights.weight,
+        contexts.start_date,
+        contexts.end_date
+    from user_weights
+    inner join {{ ref('int_target_contexts') }} as contexts
+        on {{ same_context('contexts', 'user_weights') }}
+    where user_weights.weight <> 1
 ),
 
 weight_corrections as (
     select
-        context_days.context_id,
-        context_days.metric_type,
-        context_days.metric_field,
-        member_credits.team_id,
-        member_credits.credit_date,
-        member_credits.currency,
-        {{ exact_sum("member_credits.credit_value * (user_weights.weight - 1)") }} as credit_value
-    from member_credits
-    inner join user_weights
-        on user_weights.user_id = member_credits.user_id
-        and user_weights.metric_type = member_credits.metric_type
-        and user_weights.metric_field is not distinct from member_credits.metric_field
-        and user_weights.weight <> 1
-    inner join {{ ref('int_context_days') }} as context_days
-        on {{ same_context('context_days', 'user_weights') }}
-        and context_days.credit_date = member_credits.credit_date
-    group by all
-),
-
-direct_team_daily as (
-    select context_id, metric_type, metric_field, team_id, credit_date, currency, sum(credit_value) as credit_value
+        user_weight_ranges.context_id,
+        user_weight_ranges.metric_type,
+        user_weight_ranges.metric_field,
+        memberships.team_id,
+        credits.credit_date,
+        credits.currency,
+        {{ exact_sum(
+            "credits.credit_value * coalesce(memberships.membership_weight, 1.0) * (user_weight_ranges.weight - 1)"
+        ) }} as credit_value
+    {# the dates filtered before the join: after it, a daily run joined every credit of every date #}
     from (
-        select * from unit_weighted
-        union all
-        select * from weight_corrections
-    )
+        select * from {{ ref('int_credits_daily') }} where {{ in_recomputed_dates('credit_date') }}
+    ) as credits
+    inner join user_weight_ranges
+        on user_weight_ranges.user_id = credits.user_id
+        and user_weight_ranges.metric_type = credits.metric_type
+        and user_weight_ranges.metric_field is not distinct from credits.metric_field
+        and credits.credit_date between user_weight_ranges.start_date and user_weight_ranges.end_date
+    left join {{ ref('int_memberships_effective') }} as memberships
+        on memberships.user_id = credits.user_id
+        and credits.credit_date >= memberships.valid_from
+        and credits.credit_date < memberships.valid_to
     group by all
 ),
 
-{#- Not materialized: read twice below (counts, and amounts to convert), DuckDB would otherwise write its
-    rows (at M 33M) to a temporary result and read them back twice; computing it twice is cheaper
-    (the model at M 45 s -> 24 s, the same rows). -#}
-passed_up as not materialized (
+weight_corrections_passed_up as (
     select
-        direct_team_daily.context_id,
-        direct_team_daily.metric_type,
-        direct_team_daily.metric_field,
+        weight_corrections.context_id,
+        weight_corrections.metric_type,
+        weight_corrections.metric_field,
         path_weights.receiver_scope_type as scope_type,
         path_weights.receiver_team_id as team_id,
-        direct_team_daily.credit_date,
-        direct_team_daily.currency,
-        direct_team_daily.credit_value * path_weights.path_weight as credit_value
-    from direct_team_daily
-    inner join {{ ref('int_team_path_weights') }} as path_weights
-        on {{ same_context('path_weights', 'direct_team_daily') }}
-        and path_weights.team_id = direct_team_daily.team_id
+        weight_corrections.credit_date,
+        weight_corrections.currency,
+        weight_corrections.credit_value * path_weights.path_weight as credit_value
+    from weight_corrections
+    inner join path_weights
+        on {{ same_context('path_weights', 'weight_corrections') }}
+        and path_weights.team_id = weight_corrections.team_id
 
     union all
 
     select
-        context_id,
-        metric_type,
-        metric_field,
-        'company' as scope_type,
-        null as team_id,
-        credit_date,
-        currency,
-        credit_value
-    from direct_team_daily
+        context_id, metric_type, metric_field, 'company', null, credit_date, currency, credit_value
+    from weight_corrections
     where team_id is null
+),
+
+{#- Not materialized: read twice below (counts, and amounts to convert), DuckDB would otherwise write its
+    rows to a temporary result and read them back twice; computing it twice is cheaper. -#}
+passed_up as not materialized (
+    select
+        context_days.context_id,
+        context_days.metric_type,
+        context_days.metric_field,
+        unit_passed_up.scope_type,
+        unit_passed_up.team_id,
+        unit_passed_up.credit_date,
+        unit_passed_up.currency,
+        unit_passed_up.credit_value
+    from unit_passed_up
+    inner join {{ ref('int_context_days') }} as context_days
+        on context_days.metric_type = unit_passed_up.metric_type
+        and context_days.metric_field is not distinct from unit_passed_up.metric_field
+        and context_days.credit_date = unit_passed_up.credit_date
+
+    union all
+
+    select * from path_weight_corrections
+
+    union all
+
+    select * from weight_corrections_passed_up
 ),
 
 scope_currencies as (
