@@ -15,6 +15,7 @@ import pytest
 from orchestration.notifications.channels import KEY_HEADER, message_id
 from orchestration.notifications.settings import NotificationSettings, SmtpSettings
 from orchestration.notifications.tick import run_tick
+from orchestration.warehouse import connect
 from tests.conftest import QUOTAS, run_quotas
 from tests.reference.source_builder import deal, goal, milestone, period, quota, team, user, write_source
 from tests.support.receivers import Mailbox, WebhookLog, free_port, http_receiver, smtp_server
@@ -204,6 +205,34 @@ def test_events_long_past_are_recorded_as_history_and_never_sent(warehouse: Path
     assert sent == {"quota_threshold|q-ann|100", "quota_threshold|q-alpha|100"}
     skipped = {row["event_key"] for row in _outbox(warehouse, "status = 'skipped'")}
     assert "goal_achieved|g-ann|" in skipped
+
+
+def test_configured_executives_replace_the_companys_recipients_for_quotas_and_goals_alike(warehouse: Path) -> None:
+    # the company is at 1700 of 5000 (34%): past a 30% threshold
+    run_tick(warehouse, _settings(thresholds=(30.0, 100.0), executive_emails=("cfo@example.com", "ceo@example.com")))
+    addressed: dict[str, set[str]] = {}
+    for row in _outbox(warehouse):
+        addressed.setdefault(row["event_key"], set()).add(row["recipient"])
+    assert addressed["quota_threshold|q-company|30"] == {"ceo@example.com", "cfo@example.com"}
+    assert addressed["goal_achieved|g-company|"] == {"ceo@example.com", "cfo@example.com"}
+    assert addressed["quota_threshold|q-ann|30"] == addressed["quota_threshold|q-ann|100"] == {"u1@example.com"}
+    company = _outbox(warehouse, "event_key = 'quota_threshold|q-company|30'")[0]
+    assert company["subject"] == "30% of the Q1 revenue quota reached"
+    assert "1,700.00 USD of 5,000.00 USD" in company["body"] and "34.00%" in company["body"]
+
+
+def test_an_event_with_nobody_to_tell_is_kept_in_the_log_alone(warehouse: Path) -> None:
+    with connect(warehouse) as con:  # team t1 without a manager: its events have no recipient
+        con.execute("delete from marts.notification_recipients where scope_type = 'team'")
+    mailbox, port = Mailbox(), free_port()
+    with smtp_server(port, mailbox):
+        run_tick(warehouse, _settings(port))
+    rows = _outbox(warehouse, "event_key = 'quota_threshold|q-alpha|100'")
+    assert [(row["recipient"], row["channel"], row["status"]) for row in rows] == [("(no recipient)", "log", "sent")]
+    assert "quota_threshold|q-alpha|100" not in {m[KEY_HEADER].rsplit("|", 2)[0] for m in mailbox.messages}
+    assert {row["recipient"] for row in _outbox(warehouse, "event_key = 'goal_achieved|g-alpha|'")} == {
+        "(no recipient)"
+    }
 
 
 def test_a_goal_that_drops_below_its_target_and_crosses_again_is_not_announced_twice(

@@ -70,17 +70,68 @@ def ensure_outbox(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(CREATE_TABLE)
 
 
-def notification_key(event: Event, recipient: str, channel: str) -> str:
-    return f"{event.event_key}|{recipient}|{channel}"
+def record_rows(
+    con: duckdb.DuckDBPyConnection,
+    rows_sql: str,
+    parameters: dict[str, object],
+    channels: tuple[str, ...],
+    now: datetime,
+    announce_since: date | None = None,
+) -> int:
+    """Record the notifications of the events `rows_sql` selects, in one statement; return how many rows
+    were new.
+
+    `rows_sql` gives one row per event and recipient: event_key, kind, subject_id, threshold, recipient
+    (null: the event has nobody to tell, and only the log records it), subject, body, reached_on. Each
+    becomes one notification per channel, keyed event | recipient | channel; events recorded before are
+    left out. The log channel's rows are the log itself: they are recorded as sent. Events reached before
+    `announce_since` (old history seen for the first time) are recorded as skipped: never sent, and never
+    due again.
+    """
+    ensure_outbox(con)
+    before = _row_count(con)
+    con.execute(
+        f"""
+        insert or ignore into marts.notifications ({", ".join(_RECORD_COLUMNS)})
+        with event_rows as ({rows_sql}),
+        new_rows as (
+            select
+                event_rows.*,
+                coalesce(event_rows.recipient, $nobody) as addressee,
+                channels.channel,
+                $announce_since is not null and event_rows.reached_on < $announce_since as history
+            from event_rows
+            cross join (select unnest($channels::varchar[]) as channel) as channels
+            where (event_rows.recipient is not null or channels.channel = 'log')
+                and not exists (
+                    select 1 from marts.notifications as known where known.event_key = event_rows.event_key
+                )
+        )
+        select
+            event_key || '|' || addressee || '|' || channel,
+            event_key,
+            kind,
+            subject_id,
+            threshold,
+            addressee,
+            channel,
+            case when history then 'skipped' when channel = 'log' then 'sent' else 'pending' end,
+            case when not history and channel = 'log' then 1 else 0 end,
+            $now,
+            case when not history and channel = 'log' then $now end,
+            case when not history and channel <> 'log' then $now end,
+            subject,
+            body
+        from new_rows
+        """,
+        parameters | {"nobody": NOBODY, "announce_since": announce_since, "channels": list(channels), "now": now},
+    )
+    return _row_count(con) - before
 
 
-def recorded_event_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = 'notifications'"
-    ).fetchone()
-    if not exists or not exists[0]:
-        return set()
-    return {key for (key,) in con.execute("select distinct event_key from marts.notifications").fetchall()}
+def _row_count(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("select count(*) from marts.notifications").fetchone()
+    return int(row[0]) if row else 0
 
 
 def record(
@@ -90,57 +141,33 @@ def record(
     now: datetime,
     announce_since: date | None = None,
 ) -> int:
-    """Record the notifications of events not recorded before, in one statement; return how many rows.
+    """Record the notifications of events built in Python (goals and milestones), as `record_rows` does."""
+    rows = [
+        (
+            event.event_key,
+            event.kind,
+            event.subject_id,
+            event.threshold,
+            recipient,
+            event.subject,
+            event.body,
+            event.reached_on,
+        )
+        for event in events
+        for recipient in event.recipients or (None,)
+    ]
+    if not rows:
+        return 0
+    import pyarrow as pa  # only when there is something to record (~0.25 s to import)
 
-    The log channel's rows are the log itself: they are recorded as sent. Events reached before
-    `announce_since` (old history seen for the first time) are recorded as skipped: never sent, and
-    never due again.
-    """
-    ensure_outbox(con)
-    known = recorded_event_keys(con)
-    rows = []
-    for event in events:
-        if event.event_key in known:
-            continue
-        for recipient in event.recipients or (NOBODY,):
-            for channel in channels:
-                if recipient == NOBODY and channel != "log":
-                    continue
-                delivered = channel == "log"
-                status = "sent" if delivered else "pending"
-                if announce_since is not None and event.reached_on < announce_since:
-                    status, delivered = "skipped", False
-                rows.append(
-                    (
-                        notification_key(event, recipient, channel),
-                        event.event_key,
-                        event.kind,
-                        event.subject_id,
-                        event.threshold,
-                        recipient,
-                        channel,
-                        status,
-                        1 if delivered else 0,
-                        now,
-                        now if delivered else None,
-                        now if status == "pending" else None,
-                        event.subject,
-                        event.body,
-                    )
-                )
-    if rows:
-        import pyarrow as pa  # only when there is something to record (~0.25 s to import)
-
-        new_rows = pa.Table.from_pylist([dict(zip(_RECORD_COLUMNS, row, strict=True)) for row in rows])
-        con.register("new_notifications", new_rows)
-        try:
-            con.execute(
-                f"insert or ignore into marts.notifications ({', '.join(_RECORD_COLUMNS)}) "
-                f"select {', '.join(_RECORD_COLUMNS)} from new_notifications"
-            )
-        finally:
-            con.unregister("new_notifications")
-    return len(rows)
+    names = ("event_key", "kind", "subject_id", "threshold", "recipient", "subject", "body", "reached_on")
+    types = (pa.string(), pa.string(), pa.string(), pa.float64(), pa.string(), pa.string(), pa.string(), pa.date32())
+    columns = [pa.array(values, type=kind) for values, kind in zip(zip(*rows, strict=True), types, strict=True)]
+    con.register("python_events", pa.Table.from_arrays(columns, names=list(names)))
+    try:
+        return record_rows(con, "select * from python_events", {}, channels, now, announce_since)
+    finally:
+        con.unregister("python_events")
 
 
 def due_for_delivery(con: duckdb.DuckDBPyConnection, now: datetime) -> list[OutboxRow]:

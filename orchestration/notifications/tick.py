@@ -15,7 +15,7 @@ import duckdb
 
 from orchestration.notifications import outbox
 from orchestration.notifications.channels import Channel, EmailChannel, WebhookChannel
-from orchestration.notifications.detection import due_events, marts_ready
+from orchestration.notifications.detection import goal_events, marts_ready, quota_threshold_rows_sql
 from orchestration.notifications.settings import NotificationSettings
 from orchestration.warehouse import connect
 
@@ -58,8 +58,11 @@ def run_tick(warehouse: Path, settings: NotificationSettings, now: datetime | No
     summary = TickSummary()
     channels = build_channels(settings)
     with connect(warehouse) as con:
-        events = due_events(con, settings)
-        summary.recorded = outbox.record(con, events, settings.channels, now, _announce_since(con, settings))
+        since = _announce_since(con, settings)
+        if marts_ready(con):
+            quota_rows, parameters = quota_threshold_rows_sql(con, settings)
+            summary.recorded += outbox.record_rows(con, quota_rows, parameters, settings.channels, now, since)
+        summary.recorded += outbox.record(con, goal_events(con, settings), settings.channels, now, since)
         if os.environ.get(FAILPOINT) == "after_record":
             os.kill(os.getpid(), signal.SIGKILL)
         for row in outbox.due_for_delivery(con, now):

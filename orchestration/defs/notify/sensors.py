@@ -13,7 +13,7 @@ import duckdb
 
 from orchestration.defs.notify.jobs import notify_job
 from orchestration.notifications import outbox
-from orchestration.notifications.detection import due_events
+from orchestration.notifications.detection import due_event_keys, outbox_exists
 from orchestration.notifications.settings import load_notification_settings
 from orchestration.resources import PipelineSettings
 from orchestration.warehouse import connect
@@ -23,9 +23,8 @@ def pending_work(pipeline: PipelineSettings) -> tuple[set[str], int]:
     """(events due and not yet recorded, pending deliveries whose time has come), read-only."""
     settings = load_notification_settings()
     with connect(pipeline.warehouse_path, read_only=True) as con:
-        recorded = outbox.recorded_event_keys(con)
-        new = {event.event_key for event in due_events(con, settings)} - recorded
-        retries = len(outbox.due_for_delivery_read_only(con, datetime.now(UTC))) if recorded else 0
+        new = due_event_keys(con, settings)
+        retries = len(outbox.due_for_delivery_read_only(con, datetime.now(UTC))) if outbox_exists(con) else 0
     return new, retries
 
 
