@@ -42,11 +42,12 @@ class Column:
     required: bool = True
     integers_kept: bool = False
     """A text column (an id) whose integers stay integers in raw when the file stores them so. Set on the
-    ids of the largest tables, the activities' and the leads': at 100M activities, writing every id as text
-    was half of the table's load (at M 39 s against 17 s), and grouping by text ids made the duplicate check
+    ids of the event tables (deals, leads, activities): at 100M activities, writing every id as text was
+    half of the table's load (at M 39 s against 17 s), and grouping by text ids made the duplicate check
     four times slower. The same id compares equal either way, since every row of a table holds one type, and
     the models make its text (`cast(... as varchar)`, exact for an integer) where it meets another table's
-    ids or leaves the ledger (dbt_project/macros/integer_ids.sql)."""
+    ids or leaves the ledger, or turn another table's text id into its integer (a split's deal_id):
+    dbt_project/macros/integer_ids.sql."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ T, N, INT, B, D, TS = (
 )
 
 EVENT_IDS_KEPT_AS_INTEGERS = (Column("id", T, integers_kept=True), Column("owner_id", T, integers_kept=True))
-"""The id and owner of the two largest tables, leads and activities (see `Column.integers_kept`)."""
+"""The id and owner of the three event tables, deals, leads and activities (see `Column.integers_kept`)."""
 
 CRM_TABLES: tuple[TableContract, ...] = (
     TableContract("teams", _columns(("id", T), ("name", T), ("parent_team_id", T)), True, "crm"),
@@ -118,8 +119,7 @@ CRM_TABLES: tuple[TableContract, ...] = (
     TableContract(
         "deals",
         _columns(
-            ("id", T),
-            ("owner_id", T),
+            *EVENT_IDS_KEPT_AS_INTEGERS,
             ("name", T),
             ("amount", N),
             ("currency", T),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from tests.conftest import MAVEN_AS_OF, MAVEN_TIMEZONE, TINY_AS_OF, TINY_TIMEZON
 from tests.fixtures.maven_crm import MAVEN_DIR
 from tests.reference.quota_math import compute_expected_marts
 from tests.support.mart_comparison import assert_marts_match_reference, compare_rows
-from tests.support.warehouse import build_warehouse, read_mart
+from tests.support.warehouse import RESULT_MARTS, build_warehouse, differing_rows, read_mart, reload_source
 
 
 def test_every_mart_of_the_generated_crm_equals_the_reference_computation(
@@ -66,14 +67,19 @@ def test_the_maven_rep_who_moved_in_may_credits_both_teams_in_the_second_quarter
     assert rollups["t04"] > 0 and rollups["t05"] > 0
 
 
+def _as_parquet(csv_source: Path, out: Path) -> Path:
+    """The CRM's CSV files as Parquet, columns typed as DuckDB reads them (numeric ids become integers)."""
+    out.mkdir()
+    for csv_file in csv_source.glob("*.csv"):
+        target = out / f"{csv_file.stem}.parquet"
+        duckdb.sql(f"copy (select * from read_csv('{csv_file}')) to '{target}' (format parquet)")
+    return out
+
+
 def test_a_parquet_source_with_integer_ids_gives_the_same_marts_as_its_csv(
     tiny_source: Path, tiny_warehouse: Path, tmp_path: Path
 ) -> None:
-    parquet_source = tmp_path / "parquet_crm"
-    parquet_source.mkdir()
-    for csv_file in tiny_source.glob("*.csv"):
-        target = parquet_source / f"{csv_file.stem}.parquet"
-        duckdb.sql(f"copy (select * from read_csv('{csv_file}')) to '{target}' (format parquet)")
+    parquet_source = _as_parquet(tiny_source, tmp_path / "parquet_crm")
     warehouse = build_warehouse(parquet_source, tmp_path / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
     problems = compare_rows(
         "leaderboard",
@@ -97,3 +103,20 @@ def test_a_parquet_source_with_integer_ids_gives_the_same_marts_as_its_csv(
         numbers=("current_value", "target_value", "member_target_sum"),
     )
     assert not problems, problems[:20]
+
+
+def test_a_warehouse_built_from_text_ids_then_from_integer_ids_equals_one_built_from_integer_ids(
+    tiny_source: Path, tiny_dbt_warehouse: Path, tmp_path: Path
+) -> None:
+    """The same CRM exported as Parquet: the deals', leads' and activities' ids arrive as integers, the
+    ledger's tables kept from the CSV build (text ids) are rebuilt, and every mart is as a fresh build's."""
+    parquet_source = _as_parquet(tiny_source, tmp_path / "parquet_crm")
+    fresh = build_warehouse(parquet_source, tmp_path / "fresh" / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
+    switched = tmp_path / "switched" / "warehouse.duckdb"
+    switched.parent.mkdir()
+    shutil.copy(tiny_dbt_warehouse, switched)
+    reload_source(switched, parquet_source, TINY_AS_OF, TINY_TIMEZONE)
+    with duckdb.connect(str(switched), read_only=True) as con:
+        kept = con.execute("select typeof(deal_id) from intermediate.int_deals_checked limit 1").fetchone()
+    assert kept == ("BIGINT",)
+    assert differing_rows(switched, fresh, [f"marts.{mart}" for mart in (*RESULT_MARTS, "quarantine")]) == {}

@@ -325,3 +325,68 @@ def test_integer_activity_and_lead_ids_are_checked_and_credited_as_their_text(tm
         ("leads", "11", "unknown owner_id 9"),
     }
     assert_marts_match_reference(warehouse, compute_expected_marts(source, as_of, "UTC"))
+
+
+def test_integer_deal_ids_meet_their_splits_text_deal_ids_as_the_same_integer(tmp_path: Path) -> None:
+    """Deals' ids and owners stay integers in raw too; a split names its deal in text, which matches the
+    deal whose id it is the text of ("2" is deal 2; "003" and "x" are no deal's), and an owner 7 is user
+    "7", not user "007"."""
+    q1 = period("Q1", "2025-01-01", "2025-03-31")
+    source = write_source(
+        tmp_path / "crm",
+        users=[user("7"), user("007"), user("8")],
+        deal_splits=[
+            {"deal_id": "2", "user_id": "7", "percent": 50},
+            {"deal_id": "2", "user_id": "8", "percent": 50},
+            {"deal_id": "003", "user_id": "7", "percent": 100},  # not deal 3: its owner keeps it whole
+            {"deal_id": "x", "user_id": "7", "percent": 100},
+        ],
+        quota_periods=[q1],
+        quotas=[
+            quota("rev7", "Q1", "revenue", 1000, user_id="7"),
+            quota("rev007", "Q1", "revenue", 1000, user_id="007"),
+            quota("rev8", "Q1", "revenue", 1000, user_id="8"),
+            quota("deals8", "Q1", "deals", 2, user_id="8"),
+        ],
+    )
+    rows = [  # (id, owner, amount, closed on, updated on)
+        (1, 7, 100.0, "2025-01-05", "2025-01-05"),
+        (2, 7, 200.0, "2025-01-06", "2025-01-06"),
+        (3, 8, 300.0, "2025-01-07", "2025-01-07"),
+        (4, 9, 400.0, "2025-01-08", "2025-01-08"),  # no user 9
+        (5, 7, 999.0, "2025-01-09", "2025-01-09"),  # two copies: the later update is kept
+        (5, 7, 500.0, "2025-01-10", "2025-01-11"),
+    ]
+    _replace_with_integer_id_parquet(
+        source,
+        "deals",
+        rows,
+        name=[f"Deal {row[0]}" for row in rows],
+        amount=[row[2] for row in rows],
+        currency=["USD"] * len(rows),
+        stage=["won"] * len(rows),
+        status=["won"] * len(rows),
+        created_at=[f"{row[3]}T12:00:00Z" for row in rows],
+        closed_at=[f"{row[3]}T12:00:00Z" for row in rows],
+        updated_at=[f"{row[4]}T12:00:00Z" for row in rows],
+    )
+    as_of = date(2025, 3, 31)
+    warehouse = build_warehouse(source, tmp_path / "w.duckdb", as_of, "UTC")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        types = con.execute("select distinct typeof(id), typeof(owner_id) from raw.deals").fetchall()
+        assert types == [("BIGINT", "BIGINT")]
+
+    # user 7: deal 1, half of deal 2, the later deal 5; user 8: half of deal 2 and deal 3 whole
+    assert (_value(warehouse, "rev7"), _value(warehouse, "rev007"), _value(warehouse, "rev8")) == (700.0, 0.0, 400.0)
+    assert _value(warehouse, "deals8") == 1.5
+    quarantined = {
+        (row["source_table"], row["source_id"], row["reason"])
+        for row in read_mart(warehouse, "quarantine", "source_table in ('deals', 'deal_splits')")
+    }
+    assert quarantined == {
+        ("deals", "4", "unknown owner_id 9"),
+        ("deals", "5", "duplicate id: a copy with a later updated_at was kept"),
+        ("deal_splits", "003|7", "unknown deal_id 003"),
+        ("deal_splits", "x|7", "unknown deal_id x"),
+    }
+    assert_marts_match_reference(warehouse, compute_expected_marts(source, as_of, "UTC"))

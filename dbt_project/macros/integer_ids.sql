@@ -1,4 +1,4 @@
-{#- Ids kept as integers: the activities' and the leads' ids and owners stay integers in raw when their
+{#- Ids kept as integers: the deals', leads' and activities' ids and owners stay integers in raw when their
     file stores them so (`integers_kept` in orchestration/source_contract.py). Within a table they are
     compared as they are; these macros find their duplicates and match their owners to the users' text ids
     without casting every row to text. -#}
@@ -49,4 +49,40 @@
     {%- else %}
     select user_id as owner_key from {{ ref('int_users_checked') }} where rejection_reason is null
     {%- endif %}
+{%- endmacro %}
+
+{#- A text id from another table (a split's deal_id) as a key for a column that may hold integers (the
+    deals' id): the integer whose own text it is (`7`, not `007`, nor `x`: those match no integer id,
+    as their text matches no integer's text), or the text itself when the column holds text. -#}
+{% macro text_id_as_key_of(text_expression, relation, column_name) -%}
+    {%- set id_type = integer_column_type(relation, column_name) -%}
+    {%- if id_type is not none -%}
+        case when cast(try_cast({{ text_expression }} as {{ id_type }}) as varchar) = {{ text_expression }}
+            then try_cast({{ text_expression }} as {{ id_type }}) end
+    {%- else -%}
+        {{ text_expression }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A pre-hook of an incremental table that keeps a raw table's ids (the checked deals): when their type
+    changed (a CSV's text ids, then a Parquet file's integers), the table's columns take the new type before
+    the model's transaction. dbt's schema sync would alter them inside it, and DuckDB then refuses to commit
+    the insert that follows. A change of the raw types rebuilds the event ledger whole, so the delete
+    pre-hook, which runs first, has emptied the table by then. -#}
+{% macro align_id_column_types(source_relation, column_names) -%}
+    {%- if execute and is_incremental() -%}
+        {#- the transaction the model's compilation opened (and the delete pre-hook ran in) ends here -#}
+        {%- do adapter.commit() -%}
+        {%- set wanted = {} -%}
+        {%- for column in adapter.get_columns_in_relation(source_relation) -%}
+            {%- if column.name in column_names -%}
+                {%- do wanted.update({column.name: column.dtype | upper}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- for column in adapter.get_columns_in_relation(this) -%}
+            {%- if column.name in wanted and column.dtype | upper != wanted[column.name] %}
+    alter table {{ this }} alter column {{ column.name }} type {{ wanted[column.name] }};
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
 {%- endmacro %}

@@ -1,6 +1,7 @@
 {#- Every input row set aside, with the table it came from, its id and the first check it failed.
     Nothing is dropped silently: a row is either here or counted. The leads and activities set aside are
-    kept from run to run (int_leads_rejected, int_activities_rejected), like their credits. -#}
+    kept from run to run (int_leads_rejected, int_activities_rejected), like their credits. Ids are given as
+    text: the deals', leads' and activities' may be integers (macros/integer_ids.sql). -#}
 {%- set checked = [
     ('teams', 'int_teams_checked', 'team_id'),
     ('users', 'int_users_checked', 'user_id'),
@@ -19,7 +20,7 @@
 {% for source_table, model, id_column in checked %}
 select
     '{{ source_table }}' as source_table,
-    {{ id_column }} as source_id,
+    cast({{ id_column }} as varchar) as source_id,
     {{ 'reason' if model.endswith('_rejected') else 'rejection_reason' }} as reason
 from {{ ref(model) }}
 {%- if not model.endswith('_rejected') %}

@@ -7,8 +7,12 @@ won_deals as (
     where rejection_reason is null and status = 'won'
 ),
 
+{#- The splits' text deal ids as keys of the deals' ids, which may be integers (macros/integer_ids.sql). #}
 valid_splits as (
-    select deal_id, user_id, split_percent
+    select
+        {{ text_id_as_key_of('deal_id', ref('int_deals_checked'), 'deal_id') }} as deal_id,
+        user_id,
+        split_percent
     from {{ ref('int_deal_splits_checked') }}
     where rejection_reason is null
 ),
@@ -20,7 +24,7 @@ split_shares as (
 ),
 
 owner_shares as (
-    select won_deals.deal_id, won_deals.owner_id as user_id, 1.0 as credit_share
+    select won_deals.deal_id, cast(won_deals.owner_id as varchar) as user_id, 1.0 as credit_share
     from won_deals
     where not exists (select 1 from valid_splits where valid_splits.deal_id = won_deals.deal_id)
 )

@@ -15,7 +15,7 @@ shares as (
 revenue_credits as (
     select
         'deals' as source_table,
-        won_deals.deal_id as source_id,
+        cast(won_deals.deal_id as varchar) as source_id,
         shares.user_id,
         won_deals.closed_on as credit_date,
         'revenue' as metric_type,
@@ -29,7 +29,7 @@ revenue_credits as (
 deal_count_credits as (
     select
         'deals' as source_table,
-        won_deals.deal_id as source_id,
+        cast(won_deals.deal_id as varchar) as source_id,
         shares.user_id,
         won_deals.closed_on as credit_date,
         'deals' as metric_type,
@@ -43,7 +43,7 @@ deal_count_credits as (
 custom_credits as (
     select
         'deals' as source_table,
-        won_deals.deal_id as source_id,
+        cast(won_deals.deal_id as varchar) as source_id,
         shares.user_id,
         won_deals.closed_on as credit_date,
         'custom' as metric_type,

@@ -15,8 +15,8 @@ custom_values as (
     from won_deals
     {% if not loop.last %}union all{% endif %}
     {%- else %}
-    select cast(null as varchar) as deal_id, cast(null as varchar) as metric_field,
-        cast(null as double) as custom_value
+    select deal_id, cast(null as varchar) as metric_field, cast(null as double) as custom_value
+    from won_deals
     where false
     {%- endfor %}
 )

@@ -2,8 +2,12 @@
     to 100, every row of that deal is rejected and the owner keeps 100% of the deal. -#}
 with
 
+{#- The split's deal_id as a key of the deals' ids, which may be integers (macros/integer_ids.sql). #}
 splits as (
-    select * from {{ ref('stg_crm__deal_splits') }}
+    select
+        *,
+        {{ text_id_as_key_of('deal_id', ref('int_deals_checked'), 'deal_id') }} as deal_key
+    from {{ ref('stg_crm__deal_splits') }}
 ),
 
 valid_deals as (
@@ -26,7 +30,7 @@ row_checks as (
                     || ' is outside (0, 100]'
         end as row_problem
     from splits
-    left join valid_deals on valid_deals.deal_id = splits.deal_id
+    left join valid_deals on valid_deals.deal_id = splits.deal_key
     left join valid_users on valid_users.user_id = splits.user_id
 ),
 
@@ -41,7 +45,7 @@ deal_checks as (
 
 checked as (
     select
-        row_checks.* exclude (deal_is_known, row_problem),
+        row_checks.* exclude (deal_key, deal_is_known, row_problem),
         case
             when not row_checks.deal_is_known then 'unknown deal_id ' || coalesce(row_checks.deal_id, '(empty)')
             when row_checks.row_problem is not null then row_checks.row_problem

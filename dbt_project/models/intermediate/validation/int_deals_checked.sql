@@ -1,7 +1,10 @@
 {{ config(
     materialized='incremental',
     on_schema_change='sync_all_columns',
-    pre_hook=before_begin("{{ delete_event_rows_to_recompute(ref('int_deal_ledger_changes'), ref('int_deal_recomputed_dates'), 'closed_on', 'deal_id') }}"),
+    pre_hook=[
+        before_begin("{{ delete_event_rows_to_recompute(ref('int_deal_ledger_changes'), ref('int_deal_recomputed_dates'), 'closed_on', 'deal_id') }}"),
+        before_begin("{{ align_id_column_types(ref('stg_crm__deals'), ['deal_id', 'owner_id']) }}"),
+    ],
 ) }}
 {#- A table, not a view: five models read it, and at scale the checks cost more than writing their result
     once. Incremental on the deals' local close dates (null: not closed) like the leads' and activities'
@@ -19,7 +22,7 @@ duplicate_verdicts as (
 ),
 
 valid_users as (
-    select user_id from {{ ref('int_users_checked') }} where rejection_reason is null
+    {{ valid_owner_keys(ref('stg_crm__deals')) }}
 ),
 
 currencies as (
@@ -41,7 +44,8 @@ checked as (
             when deals._malformed is not null then 'malformed value: ' || deals._malformed
             when dup.duplicate_id is not null and ({{ duplicate_id_reason('deals.updated_at') }}) is not null
                 then {{ duplicate_id_reason('deals.updated_at') }}
-            when valid_users.user_id is null then 'unknown owner_id ' || coalesce(deals.owner_id, '(empty)')
+            when valid_users.owner_key is null
+                then 'unknown owner_id ' || coalesce(cast(deals.owner_id as varchar), '(empty)')
             when deals.status is null or deals.status not in ('open', 'won', 'lost')
                 then 'unknown status ' || coalesce(deals.status, '(empty)')
             when deals.amount < 0 then 'negative amount'
@@ -56,7 +60,7 @@ checked as (
         end as rejection_reason
     from deals
     left join duplicate_verdicts as dup on dup.duplicate_id = deals.deal_id
-    left join valid_users on valid_users.user_id = deals.owner_id
+    left join valid_users on valid_users.owner_key = deals.owner_id
     left join currencies on currencies.currency_code = deals.currency
     left join first_rate_dates on first_rate_dates.currency = deals.currency
     where {{ event_rows_to_recompute(ref('int_deal_ledger_changes'), ref('int_deal_recomputed_dates'),
