@@ -437,11 +437,14 @@ from dates
 {#- The pre-hook of an incremental event model: delete the rows of the dates about to be recomputed (all
     of them on a full rebuild), and, given `undated_id_column`, the rows without a date in the changed
     buckets. It runs before the model's transaction (`before_begin`): DuckDB cannot commit a transaction
-    that deletes from a table and then adds a column to it, which is what the model does when deals gain a
-    custom field. Committing the delete on its own is safe: the ledger's stored state was invalidated
-    before any of its tables changed, so a run that fails after it is followed by a full rebuild. -#}
+    that deletes from a table and then alters it (a column added when deals gain a custom field, or a type
+    changed when ids arrive as integers: align_id_column_types). The model's compilation read the ledger's
+    changes, which opened a transaction; it is committed first, so that the delete runs, and commits, on
+    its own. Committing the delete on its own is safe: the ledger's stored state was invalidated before
+    any of its tables changed, so a run that fails after it is followed by a full rebuild. -#}
 {% macro delete_event_rows_to_recompute(changes, recomputed_dates, date_column, undated_id_column=none) -%}
     {%- if execute and is_incremental() -%}
+        {%- do adapter.commit() -%}
         {%- if event_ledger_full_rebuild(changes) -%}
             delete from {{ this }}
         {%- else -%}

@@ -66,13 +66,11 @@
 
 {#- A pre-hook of an incremental table that keeps a raw table's ids (the checked deals): when their type
     changed (a CSV's text ids, then a Parquet file's integers), the table's columns take the new type before
-    the model's transaction. dbt's schema sync would alter them inside it, and DuckDB then refuses to commit
-    the insert that follows. A change of the raw types rebuilds the event ledger whole, so the delete
-    pre-hook, which runs first, has emptied the table by then. -#}
+    the model's transaction. dbt's schema sync would alter them inside it, after the delete pre-hook's
+    rows, and DuckDB refuses to commit that. A change of the raw types rebuilds the event ledger whole, so
+    the delete pre-hook, which runs (and commits) first, has emptied the table by then. -#}
 {% macro align_id_column_types(source_relation, column_names) -%}
     {%- if execute and is_incremental() -%}
-        {#- the transaction the model's compilation opened (and the delete pre-hook ran in) ends here -#}
-        {%- do adapter.commit() -%}
         {%- set wanted = {} -%}
         {%- for column in adapter.get_columns_in_relation(source_relation) -%}
             {%- if column.name in column_names -%}

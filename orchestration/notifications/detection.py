@@ -179,14 +179,14 @@ def due_event_keys(con: duckdb.DuckDBPyConnection, settings: NotificationSetting
         return set()
     sql, parameters = quota_threshold_rows_sql(con, settings)
     keys = {key for (key,) in con.execute(f"select distinct event_key from ({sql})", parameters).fetchall()}
-    goal_keys = sorted({event.event_key for event in goal_events(con, settings)})
+    goal_keys = {event.event_key for event in goal_events(con, settings)}
     if goal_keys and outbox_exists(con):
         recorded = con.execute(
             "select distinct event_key from marts.notifications where event_key in (select unnest($keys))",
-            {"keys": goal_keys},
+            {"keys": sorted(goal_keys)},
         ).fetchall()
-        goal_keys = sorted(set(goal_keys) - {key for (key,) in recorded})
-    return keys | set(goal_keys)
+        goal_keys -= {key for (key,) in recorded}
+    return keys | goal_keys
 
 
 def goal_events(con: duckdb.DuckDBPyConnection, settings: NotificationSettings) -> list[Event]:

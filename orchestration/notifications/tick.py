@@ -47,8 +47,6 @@ def build_channels(settings: NotificationSettings) -> dict[str, Channel]:
 
 def _announce_since(con: duckdb.DuckDBPyConnection, settings: NotificationSettings) -> date | None:
     """Events reached more than `window_days` before the marts' as-of date are history, not news."""
-    if not marts_ready(con):
-        return None
     row = con.execute("select max(as_of_date) from marts.quota_progress").fetchone()
     return row[0] - timedelta(days=settings.window_days) if row and row[0] else None
 
@@ -58,11 +56,11 @@ def run_tick(warehouse: Path, settings: NotificationSettings, now: datetime | No
     summary = TickSummary()
     channels = build_channels(settings)
     with connect(warehouse) as con:
-        since = _announce_since(con, settings)
-        if marts_ready(con):
+        if marts_ready(con):  # a snapshot-only backfill builds no marts: nothing new, but deliveries go on
+            since = _announce_since(con, settings)
             quota_rows, parameters = quota_threshold_rows_sql(con, settings)
             summary.recorded += outbox.record_rows(con, quota_rows, parameters, settings.channels, now, since)
-        summary.recorded += outbox.record(con, goal_events(con, settings), settings.channels, now, since)
+            summary.recorded += outbox.record(con, goal_events(con, settings), settings.channels, now, since)
         if os.environ.get(FAILPOINT) == "after_record":
             os.kill(os.getpid(), signal.SIGKILL)
         for row in outbox.due_for_delivery(con, now):
