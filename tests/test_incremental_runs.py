@@ -261,6 +261,7 @@ def _confirmed_fingerprints(warehouse: Path) -> dict[str, bool]:
     return {model.rsplit(".", 1)[-1]: confirmed for model, confirmed in rows}
 
 
+SHARES_CHECK = "test.quotas.unique_combination_int_deal_credit_shares_deal_id__user_id"
 RETIRED = ("int_target_daily_values", "int_individual_target_daily_values", "int_target_cumulative_values")
 
 
@@ -305,6 +306,13 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date_reuses_the_reusable_t
     # nor on the daily values of the dates this run did not recompute (here: every date)
     (daily_check,) = [r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_user_daily_")]
     assert daily_check["status"] == "pass" and "int_ledger_changed_dates" in daily_check["compiled_code"]
+    # the deals' credit shares: only those of the deals whose credits this run writes (here: none); the
+    # first build, whose daily credits did not exist yet, checked them all
+    first_build = json.loads((tiny_dbt_warehouse.parent / "dbt_target" / "run_results.json").read_text())["results"]
+    for run_results, restricted in ((first_build, False), (results, True)):
+        (shares_check,) = [r for r in run_results if r["unique_id"].startswith(SHARES_CHECK)]
+        assert shares_check["status"] == "pass"
+        assert ("int_deal_recomputed_dates" in shares_check["compiled_code"]) is restricted
 
     # deals gain a numeric column (added in place: the file is unchanged, so the load keeps the table): a
     # custom quota may now name it, so the checked quotas, which read only the deals' columns, are rebuilt

@@ -479,3 +479,24 @@ from dates
         {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The relations a `unique_combination` check's `recomputed_events` names (tests/generic), or none when
+    every row must be checked: no daily table built yet, or a rebuild of the whole ledger. -#}
+{% macro recomputed_events_relations(model, recomputed_events) -%}
+    {%- if not execute -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {%- set found = {} -%}
+    {%- for role in ['consumer', 'events', 'changes', 'recomputed_dates'] -%}
+        {%- set relation = adapter.get_relation(database=model.database, schema=model.schema,
+                                                identifier=recomputed_events[role]) -%}
+        {%- if relation is none -%}
+            {{- return(none) -}}
+        {%- endif -%}
+        {%- do found.update({role: relation}) -%}
+    {%- endfor -%}
+    {%- if event_ledger_full_rebuild(found.changes) -%}
+        {{- return(none) -}}
+    {%- endif -%}
+    {{- return(found) -}}
+{%- endmacro %}
