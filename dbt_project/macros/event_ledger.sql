@@ -462,21 +462,26 @@ from dates
 {%- endmacro %}
 
 {#- The filter of an incremental model keyed on a date column of an already incremental table: nothing on
-    a full rebuild (or a first build), else the dates this run recomputes, as literals (up to
-    `max_literals`) so that DuckDB filters the rows where they are read, below the views' joins. -#}
+    a full rebuild (or a first build), else the dates this run recomputes (recomputed_dates_in). -#}
 {% macro event_dates_to_recompute(changes, recomputed_dates, date_column, max_literals=1000) -%}
     {%- if not execute or not is_incremental() or event_ledger_full_rebuild(changes) -%}
         true
     {%- else -%}
-        {%- set dates = run_query('select distinct credit_date::varchar from ' ~ recomputed_dates
-                                  ~ ' where credit_date is not null order by 1').columns[0].values() -%}
-        {%- if dates | length == 0 -%}
-        false
-        {%- elif dates | length <= max_literals -%}
-        {{ date_column }} in ({% for day in dates %}date '{{ day }}'{% if not loop.last %}, {% endif %}{% endfor %})
-        {%- else -%}
-        {{ date_column }} in (select credit_date from {{ recomputed_dates }} where credit_date is not null)
-        {%- endif -%}
+        {{ recomputed_dates_in(recomputed_dates, date_column, max_literals) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- `date_column` is one of the dates of `recomputed_dates` (an event ledger's), as literals (up to
+    `max_literals`) so that DuckDB filters the rows where they are read, below the views' joins. -#}
+{% macro recomputed_dates_in(recomputed_dates, date_column, max_literals=1000) -%}
+    {%- set dates = run_query('select distinct credit_date::varchar from ' ~ recomputed_dates
+                              ~ ' where credit_date is not null order by 1').columns[0].values() -%}
+    {%- if dates | length == 0 -%}
+    false
+    {%- elif dates | length <= max_literals -%}
+    {{ date_column }} in ({% for day in dates %}date '{{ day }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    {%- else -%}
+    {{ date_column }} in (select credit_date from {{ recomputed_dates }} where credit_date is not null)
     {%- endif -%}
 {%- endmacro %}
 

@@ -37,8 +37,7 @@ where {{ snapshot_window_column }} between {{ snapshot_window_start() }} and {{ 
     {%- if events is not none %}
 where {{ recomputed_events.key }} in (
     select {{ recomputed_events.key }} from {{ events.events }}
-    where {{ recomputed_events.date_column }} in (
-        select credit_date from {{ events.recomputed_dates }} where credit_date is not null))
+    where {{ recomputed_dates_in(events.recomputed_dates, recomputed_events.date_column) }})
     {%- endif %}
 {%- endif %}
 group by {{ columns | join(', ') }}
