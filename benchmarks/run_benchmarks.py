@@ -337,7 +337,8 @@ def mart_differences(incremental: Path, full: Path, as_of: date) -> dict[str, in
     before's snapshots, as they were written then."""
     import duckdb
 
-    with duckdb.connect(config={"autoinstall_known_extensions": "false", "enable_progress_bar": "false"}) as con:
+    with duckdb.connect(config={"autoinstall_known_extensions": "false"}) as con:
+        con.execute("set enable_progress_bar = false")
         con.execute(f"attach '{incremental}' as incremental (read_only)")
         con.execute(f"attach '{full}' as rebuilt (read_only)")
         marts = [
