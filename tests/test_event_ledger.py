@@ -14,10 +14,14 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
+from orchestration.dbt_invocation import dbt_settings_environment
+from orchestration.settings import CompanySettings
 from orchestration.warehouse import connect
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
 from tests.support.source_edits import copy_source, rewrite_csv
-from tests.support.warehouse import build_warehouse, reload_source
+from tests.support.warehouse import DbtFailed, build_warehouse, reload_source, run_dbt
 
 LEDGER_TABLES = [
     "intermediate.int_deals_checked",
@@ -230,3 +234,24 @@ def test_changed_deal_splits_or_valid_users_rebuild_the_ledgers_that_depend_on_t
     expected = sum(1 for line in (source / "activities.csv").read_text().splitlines() if ",1015," in line)
     assert rejected == expected > 0
     assert credited == 0
+
+
+def test_a_credit_written_twice_fails_the_ledgers_uniqueness_check_which_groups_by_hash_first(
+    tiny_dbt_warehouse: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / tiny_dbt_warehouse.name
+    shutil.copy(tiny_dbt_warehouse, warehouse)
+    settings = dbt_settings_environment(TINY_AS_OF, CompanySettings(timezone=TINY_TIMEZONE))
+    check = ["test", "--select", "int_credits_daily,test_name:unique_combination"]
+    run_dbt(warehouse, check, tmp_path / "check", settings=settings)
+    (compiled,) = (tmp_path / "check" / "compiled").rglob("unique_combination_int_credits_*.sql")
+    assert "repeated_hashes" in compiled.read_text(), "a key of five columns is grouped by its hash first"
+
+    with connect(warehouse) as con:  # one day's credits of one user, once more
+        con.execute(
+            "insert into intermediate.int_activity_credits_daily "
+            "from intermediate.int_activity_credits_daily where credit_date in ("
+            "select credit_date from intermediate.int_ledger_changed_dates where needs_recompute) limit 1"
+        )
+    with pytest.raises(DbtFailed, match="unique_combination_int_credits_daily"):
+        run_dbt(warehouse, check, tmp_path / "check", settings=settings)

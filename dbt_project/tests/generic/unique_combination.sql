@@ -20,27 +20,57 @@
       check took 1.1-1.2 s alone (0.63-0.65 s restricted) of one more day, on the path every later model
       waits on.
       `recomputed_events` names, in the tested view's schema: `consumer` (the daily table), `events` and
-      their `key` and `date_column`, the ledger's `changes` and `recomputed_dates`. -#}
+      their `key` and `date_column`, the ledger's `changes` and `recomputed_dates`.
+
+    A key of more than three columns is grouped by its hash first, and only the rows whose hash repeats are
+    grouped again by the columns themselves: the same rows come out, since copies of a key share its
+    hash, and a group of one 64-bit number costs less than one of several text columns. The ledger's
+    key (user, day, metric type and field, currency) over 21.7M rows at M: 5.1-5.2 s -> 3.4-3.8 s. With
+    fewer columns (a number and a date) it gained nothing, and keeps the one grouping. -#}
 {% test unique_combination(model, columns, recomputed_dates_column=none, snapshot_window_column=none,
                            recomputed_events=none) %}
+{%- set key = columns | join(', ') %}
 {%- if tests_already_passed(model) %}
-select {{ columns | join(', ') }}, 0 as copies from {{ model }} where false
+select {{ key }}, 0 as copies from {{ model }} where false
 {%- else %}
-select {{ columns | join(', ') }}, count(*) as copies
-from {{ model }}
+with
+
+checked_rows as not materialized (
+    select {{ columns | unique | join(', ') }}
+    from {{ model }}
 {%- if recomputed_dates_column is not none and not flags.FULL_REFRESH %}
-where {{ recomputed_dates_column }} in ({{ recomputed_dates_sql() }})
+    where {{ recomputed_dates_column }} in ({{ recomputed_dates_sql() }})
 {%- elif snapshot_window_column is not none and not flags.FULL_REFRESH %}
-where {{ snapshot_window_column }} between {{ snapshot_window_start() }} and {{ snapshot_window_end() }}
+    where {{ snapshot_window_column }} between {{ snapshot_window_start() }} and {{ snapshot_window_end() }}
 {%- elif recomputed_events is not none and not flags.FULL_REFRESH %}
     {%- set events = recomputed_events_relations(model, recomputed_events) %}
     {%- if events is not none %}
-where {{ recomputed_events.key }} in (
-    select {{ recomputed_events.key }} from {{ events.events }}
-    where {{ recomputed_dates_in(events.recomputed_dates, recomputed_events.date_column) }})
+    where {{ recomputed_events.key }} in (
+        select {{ recomputed_events.key }} from {{ events.events }}
+        where {{ recomputed_dates_in(events.recomputed_dates, recomputed_events.date_column) }})
     {%- endif %}
 {%- endif %}
-group by {{ columns | join(', ') }}
+)
+{%- if columns | unique | list | length > 3 %},
+
+repeated_hashes as (
+    select hash({{ key }}) as key_hash
+    from checked_rows
+    group by key_hash
+    having count(*) > 1
+)
+
+select {{ key }}, count(*) as copies
+from checked_rows
+where hash({{ key }}) in (select key_hash from repeated_hashes)
+group by {{ key }}
 having count(*) > 1
+{%- else %}
+
+select {{ key }}, count(*) as copies
+from checked_rows
+group by {{ key }}
+having count(*) > 1
+{%- endif %}
 {%- endif %}
 {% endtest %}
