@@ -29,7 +29,9 @@
         group by calendar.credit_date
     ),
 
-    {#- Totals before the first lookup day go to its bucket; those after the last are never read. -#}
+    {#- Totals before the first lookup day go to its bucket; those after the last are never read. Joined on
+        the day itself and given the first bucket after: joined on greatest(day, first lookup day) instead,
+        the target values of one more day at M took 10.8 s rather than 1.4-2.2 s. -#}
     bucket_totals as (
         select
             totals.series_id,

@@ -51,7 +51,8 @@ checked_rows as not materialized (
     {%- endif %}
 {%- endif %}
 )
-{%- if columns | unique | list | length > 3 %},
+{%- set hashed_first = columns | unique | list | length > 3 %}
+{%- if hashed_first %},
 
 repeated_hashes as (
     select hash({{ key }}) as key_hash
@@ -59,18 +60,14 @@ repeated_hashes as (
     group by key_hash
     having count(*) > 1
 )
-
-select {{ key }}, count(*) as copies
-from checked_rows
-where hash({{ key }}) in (select key_hash from repeated_hashes)
-group by {{ key }}
-having count(*) > 1
-{%- else %}
-
-select {{ key }}, count(*) as copies
-from checked_rows
-group by {{ key }}
-having count(*) > 1
 {%- endif %}
+
+select {{ key }}, count(*) as copies
+from checked_rows
+{%- if hashed_first %}
+where hash({{ key }}) in (select key_hash from repeated_hashes)
+{%- endif %}
+group by {{ key }}
+having count(*) > 1
 {%- endif %}
 {% endtest %}
