@@ -51,7 +51,6 @@ COMPARED = [
     "intermediate.int_deals_checked",
     "intermediate.int_activities_rejected",
     "intermediate.int_leads_rejected",
-    "intermediate.int_user_daily_values",
     "intermediate.int_user_running_totals",
     "intermediate.int_rollup_daily_values",
     "intermediate.int_rollup_target_daily_values",
@@ -262,7 +261,12 @@ def _confirmed_fingerprints(warehouse: Path) -> dict[str, bool]:
 
 
 SHARES_CHECK = "test.quotas.unique_combination_int_deal_credit_shares_deal_id__user_id"
-RETIRED = ("int_target_daily_values", "int_individual_target_daily_values", "int_target_cumulative_values")
+RETIRED = (
+    "int_target_daily_values",
+    "int_individual_target_daily_values",
+    "int_target_cumulative_values",
+    "int_user_daily_values",
+)
 
 
 def _retired_relations_left(warehouse: Path) -> list[tuple]:
@@ -284,16 +288,23 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date_reuses_the_reusable_t
     assert set(_confirmed_fingerprints(warehouse).values()) == {True}
     with connect(warehouse) as con:
         # what a warehouse built before the running-sum design still holds
-        for name in RETIRED[:2]:
+        for name in (RETIRED[0], RETIRED[1], RETIRED[3]):
             con.execute(f"create table intermediate.{name} as select 1 as stale")
         con.execute(f"create view intermediate.{RETIRED[2]} as select 1 as stale")
-    assert len(_retired_relations_left(warehouse)) == 3
+        # and the rollups' daily values as they were stored before they were numbered: by name
+        con.execute(
+            "create or replace table intermediate.int_rollup_daily_values as select 'P' as context_id, "
+            "'revenue' as metric_type, null as metric_field, 'company' as scope_type, null as team_id, "
+            "date '2025-01-01' as credit_date, 1.0 as daily_value"
+        )
+    assert len(_retired_relations_left(warehouse)) == 4
 
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
 
     assert _recomputed_dates(warehouse) == set()
     assert reused_tables(warehouse) == reusable
     assert _retired_relations_left(warehouse) == []
+    # the earlier shape was dropped and built again whole: the same rows as a first build's
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
     # the reused rows passed their tests when they were built: the checks are not run on them again
     results = json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())["results"]
@@ -304,7 +315,9 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date_reuses_the_reusable_t
     ]
     assert check["status"] == "pass" and "where false" in check["compiled_code"]
     # nor on the daily values of the dates this run did not recompute (here: every date)
-    (daily_check,) = [r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_user_daily_")]
+    (daily_check,) = [
+        r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_user_running_totals_")
+    ]
     assert daily_check["status"] == "pass" and "int_ledger_changed_dates" in daily_check["compiled_code"]
     # the deals' credit shares: only those of the deals whose credits this run writes (here: none); the
     # first build, whose daily credits did not exist yet, checked them all

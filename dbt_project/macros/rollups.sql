@@ -10,7 +10,7 @@
 with
 
 contexts as (
-    select context_id, metric_type, metric_field from {{ ref('int_target_contexts') }}
+    select context_id, metric_type, metric_field, context_key from {{ ref('int_target_contexts') }}
     where {{ context_filter }}
 ),
 
@@ -24,17 +24,14 @@ scopes as (
 
 values_as_of as (
     select
-        context_id,
-        metric_type,
-        metric_field,
-        scope_type,
-        team_id,
+        context_key,
+        receiver_key,
         sum(daily_value) filter (where credit_date <= {{ as_of_date() }}) as current_value,
         sum(daily_value) filter (
             where credit_date <= {{ as_of_date() }} and credit_date > {{ as_of_date() }} - 7
         ) as week_delta
     from {{ ref('int_rollup_daily_values') }}
-    where context_id in (select context_id from contexts)
+    where context_key in (select context_key from contexts)
     group by all
 )
 
@@ -48,10 +45,12 @@ select
     coalesce(values_as_of.week_delta, 0) as week_delta
 from contexts
 cross join scopes
+left join {{ ref('int_rollup_receivers') }} as receivers
+    on receivers.scope_type = scopes.scope_type
+    and receivers.team_id is not distinct from scopes.team_id
 left join values_as_of
-    on {{ same_context('values_as_of', 'contexts') }}
-    and values_as_of.scope_type = scopes.scope_type
-    and values_as_of.team_id is not distinct from scopes.team_id
+    on values_as_of.context_key = contexts.context_key
+    and values_as_of.receiver_key = receivers.receiver_key
 {%- endmacro %}
 
 {#- The targets a team's (or the company's) direct children carry on the reference day R. -#}

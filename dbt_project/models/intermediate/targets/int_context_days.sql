@@ -5,5 +5,6 @@ select
     context_id,
     metric_type,
     metric_field,
+    context_key,
     cast(unnest(generate_series(start_date, end_date, interval 1 day)) as date) as credit_date
 from {{ ref('int_target_contexts') }}

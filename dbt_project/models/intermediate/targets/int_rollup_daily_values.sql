@@ -2,7 +2,11 @@
 {#- What every team and the company earn on each day of each context, weighted and in the scope's own
     currency. A credit counts for the team its user belonged to on the credit's date, times the user's
     own-target weight and the membership weight; it then climbs the tree with the team path weights. Credits
-    of a user without a team that day go straight to the company. -#}
+    of a user without a team that day go straight to the company.
+
+    Stored by number: `context_key` (int_target_contexts names it) and `receiver_key` (int_rollup_receivers:
+    0 the company, else a team). Grouped by the five names instead, the final sum of the full build at M
+    (16.6M rows into 11.5M) took 7.1 s instead of 3.7 s, and joining the names back on took 3 s more. -#}
 -- depends_on: {{ ref('int_ledger_changed_dates') }}
 
 with
@@ -56,7 +60,7 @@ path_weights as (
 
 {#- Every scope a team's value reaches (itself, its ancestors, the company): the same in every context. -#}
 receivers as (
-    select distinct team_id, receiver_scope_type, receiver_team_id
+    select distinct team_id, receiver_key
     from path_weights
 ),
 
@@ -64,8 +68,7 @@ unit_passed_up as (
     select
         team_daily.metric_type,
         team_daily.metric_field,
-        receivers.receiver_scope_type as scope_type,
-        receivers.receiver_team_id as team_id,
+        receivers.receiver_key,
         team_daily.credit_date,
         team_daily.currency,
         {{ exact_sum("team_daily.credit_value") }} as credit_value
@@ -75,18 +78,15 @@ unit_passed_up as (
 
     union all
 
-    select metric_type, metric_field, 'company', null, credit_date, currency, credit_value
+    select metric_type, metric_field, 0, credit_date, currency, credit_value
     from team_daily
     where team_id is null
 ),
 
 path_weight_corrections as (
     select
-        path_weights.context_id,
-        path_weights.metric_type,
-        path_weights.metric_field,
-        path_weights.receiver_scope_type as scope_type,
-        path_weights.receiver_team_id as team_id,
+        path_weights.context_key,
+        path_weights.receiver_key,
         team_daily.credit_date,
         team_daily.currency,
         team_daily.credit_value * (path_weights.path_weight - 1) as credit_value
@@ -109,7 +109,7 @@ path_weight_corrections as (
     at M against 13.6 s for this repeated join. -#}
 user_weight_ranges as (
     select
-        user_weights.context_id,
+        contexts.context_key,
         user_weights.metric_type,
         user_weights.metric_field,
         user_weights.user_id,
@@ -124,9 +124,7 @@ user_weight_ranges as (
 
 weight_corrections as (
     select
-        user_weight_ranges.context_id,
-        user_weight_ranges.metric_type,
-        user_weight_ranges.metric_field,
+        user_weight_ranges.context_key,
         memberships.team_id,
         credits.credit_date,
         credits.currency,
@@ -151,23 +149,19 @@ weight_corrections as (
 
 weight_corrections_passed_up as (
     select
-        weight_corrections.context_id,
-        weight_corrections.metric_type,
-        weight_corrections.metric_field,
-        path_weights.receiver_scope_type as scope_type,
-        path_weights.receiver_team_id as team_id,
+        weight_corrections.context_key,
+        path_weights.receiver_key,
         weight_corrections.credit_date,
         weight_corrections.currency,
         weight_corrections.credit_value * path_weights.path_weight as credit_value
     from weight_corrections
     inner join path_weights
-        on {{ same_context('path_weights', 'weight_corrections') }}
+        on path_weights.context_key = weight_corrections.context_key
         and path_weights.team_id = weight_corrections.team_id
 
     union all
 
-    select
-        context_id, metric_type, metric_field, 'company', null, credit_date, currency, credit_value
+    select context_key, 0, credit_date, currency, credit_value
     from weight_corrections
     where team_id is null
 ),
@@ -176,11 +170,8 @@ weight_corrections_passed_up as (
     rows to a temporary result and read them back twice; computing it twice is cheaper. -#}
 passed_up as not materialized (
     select
-        context_days.context_id,
-        context_days.metric_type,
-        context_days.metric_field,
-        unit_passed_up.scope_type,
-        unit_passed_up.team_id,
+        context_days.context_key,
+        unit_passed_up.receiver_key,
         unit_passed_up.credit_date,
         unit_passed_up.currency,
         unit_passed_up.credit_value
@@ -200,9 +191,14 @@ passed_up as not materialized (
 ),
 
 scope_currencies as (
-    select context_id, metric_type, metric_field, scope_type, scope_id, currency
-    from {{ ref('int_scope_targets') }}
-    where scope_type in ('team', 'company')
+    select contexts.context_key, receivers.receiver_key, scope_targets.currency
+    from {{ ref('int_scope_targets') }} as scope_targets
+    inner join {{ ref('int_target_contexts') }} as contexts
+        on {{ same_context('contexts', 'scope_targets') }}
+    inner join {{ ref('int_rollup_receivers') }} as receivers
+        on receivers.scope_type = scope_targets.scope_type
+        and receivers.team_id is not distinct from scope_targets.scope_id
+    where scope_targets.scope_type in ('team', 'company')
 ),
 
 scoped as (
@@ -211,26 +207,22 @@ scoped as (
         coalesce(scope_currencies.currency, {{ reporting_currency() }}) as scope_currency
     from passed_up
     left join scope_currencies
-        on {{ same_context('scope_currencies', 'passed_up') }}
-        and scope_currencies.scope_type = passed_up.scope_type
-        and scope_currencies.scope_id is not distinct from passed_up.team_id
+        on scope_currencies.context_key = passed_up.context_key
+        and scope_currencies.receiver_key = passed_up.receiver_key
     where passed_up.currency is not null
 ),
 
 {#- Only amounts (revenue) carry a currency; counts and custom values skip the currency joins. -#}
 converted as (
-    select context_id, metric_type, metric_field, scope_type, team_id, credit_date, credit_value
+    select context_key, receiver_key, credit_date, credit_value
     from passed_up
     where currency is null
 
     union all
 
     select
-        scoped.context_id,
-        scoped.metric_type,
-        scoped.metric_field,
-        scoped.scope_type,
-        scoped.team_id,
+        scoped.context_key,
+        scoped.receiver_key,
         scoped.credit_date,
         {{ convert_currency(
             'scoped.credit_value', 'scoped.currency', 'scoped.scope_currency',
@@ -240,11 +232,8 @@ converted as (
 )
 
 select
-    context_id,
-    metric_type,
-    metric_field,
-    scope_type,
-    team_id,
+    context_key,
+    receiver_key,
     credit_date,
     {{ exact_sum("credit_value") }} as daily_value
 from converted

@@ -6,16 +6,21 @@
 
 with
 
+{# Each team and company target with the numbers its scope's rollups are stored by. #}
 scope_targets as (
-    select target_kind, target_id, context_id, metric_type, metric_field, scope_type, scope_id
-    from {{ ref('int_targets') }}
-    where scope_type in ('team', 'company')
+    select targets.target_kind, targets.target_id, contexts.context_key, receivers.receiver_key
+    from {{ ref('int_targets') }} as targets
+    inner join {{ ref('int_target_contexts') }} as contexts
+        on {{ same_context('contexts', 'targets') }}
+    inner join {{ ref('int_rollup_receivers') }} as receivers
+        on receivers.scope_type = targets.scope_type
+        and receivers.team_id is not distinct from targets.scope_id
+    where targets.scope_type in ('team', 'company')
 )
 
 select scope_targets.target_kind, scope_targets.target_id, rollups.credit_date, rollups.daily_value
 from scope_targets
 inner join {{ ref('int_rollup_daily_values') }} as rollups
-    on {{ same_context('rollups', 'scope_targets') }}
-    and rollups.scope_type = scope_targets.scope_type
-    and rollups.team_id is not distinct from scope_targets.scope_id
+    on rollups.context_key = scope_targets.context_key
+    and rollups.receiver_key = scope_targets.receiver_key
 where {{ in_recomputed_dates('rollups.credit_date') }}
