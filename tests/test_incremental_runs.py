@@ -342,6 +342,38 @@ def _leaderboard_names(warehouse: Path) -> list[tuple]:
         return con.execute("select quota_id, user_id, user_name from marts.leaderboard order by all").fetchall()
 
 
+def _rollup_numbers(warehouse: Path) -> tuple[dict[tuple, int], dict[str | None, int]]:
+    with connect(warehouse, read_only=True) as con:
+        contexts = con.execute(
+            "select context_id, metric_type, metric_field, context_key from intermediate.int_target_contexts"
+        ).fetchall()
+        receivers = con.execute("select team_id, receiver_key from intermediate.int_rollup_receivers").fetchall()
+    return {row[:3]: row[3] for row in contexts}, dict(receivers)
+
+
+def test_rollups_stored_by_number_equal_a_full_build_when_the_contexts_and_teams_are_numbered_anew(
+    tiny_source: Path, tiny_dbt_warehouse: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / tiny_dbt_warehouse.name
+    shutil.copy(tiny_dbt_warehouse, warehouse)
+    contexts_before, receivers_before = _rollup_numbers(warehouse)
+    # the first year's quotas are withdrawn and a team whose id sorts first is founded: every later
+    # context and every team gets another number than the one the kept rollups were stored by (and the
+    # withdrawn quotas' values must not stay among the kept target values)
+    source = copy_source(tiny_source, tmp_path / "crm_renumbered")
+    rewrite_csv(source / "quotas.csv", where="period_id <> 'FY2023'")
+    rewrite_csv(source / "teams.csv", extra_rows="select '0' as id, 'Enablement' as name, null as parent_team_id")
+
+    _daily_run(warehouse, source)
+
+    contexts_after, receivers_after = _rollup_numbers(warehouse)
+    kept_contexts = contexts_before.keys() & contexts_after.keys()
+    assert any(contexts_after[key] != contexts_before[key] for key in kept_contexts)
+    assert all(receivers_after[team] == receivers_before[team] + 1 for team in receivers_before if team is not None)
+    reference = build_warehouse(source, tmp_path / "full" / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
+    assert _rows(warehouse) == _rows(reference)
+
+
 def test_a_renamed_rep_is_renamed_on_every_kept_row_and_kept_rows_gain_a_column_a_release_adds(
     tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
 ) -> None:

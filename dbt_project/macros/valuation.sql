@@ -73,6 +73,21 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The second pre-hook: forget the values of targets the configuration no longer holds (a quota
+    withdrawn), which no revaluation would reach. The targets are among the ledger's other inputs, so
+    only a run whose other inputs changed can find any (at M the check then costs ~0.13 s). -#}
+{% macro delete_withdrawn_targets() -%}
+    {%- set basis = valuation_basis() -%}
+    delete from {{ this }} as kept
+    where not exists (
+        select 1 from {{ ref('int_targets') }} as targets
+        where targets.target_kind = kept.target_kind and targets.target_id = kept.target_id
+    )
+    {%- if basis is not none %}
+        and not {{ _other_inputs_unchanged(basis.relation) }}
+    {%- endif %}
+{%- endmacro %}
+
 {#- The credit dates whose ledger rows differ from the basis's (added, changed or gone). -#}
 {% macro _changed_credit_dates(basis_relation) -%}
     select coalesce(now.credit_date, kept.credit_date) as credit_date

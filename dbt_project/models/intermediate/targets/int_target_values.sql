@@ -2,8 +2,11 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='sync_all_columns',
-    pre_hook="{% if is_incremental() %}delete from {{ this }} as kept using ({{ targets_to_revalue() }}) as stale "
-        ~ "where kept.target_kind = stale.target_kind and kept.target_id = stale.target_id{% endif %}",
+    pre_hook=[
+        "{% if is_incremental() %}delete from {{ this }} as kept using ({{ targets_to_revalue() }}) as stale "
+            ~ "where kept.target_kind = stale.target_kind and kept.target_id = stale.target_id{% endif %}",
+        "{% if is_incremental() %}{{ delete_withdrawn_targets() }}{% endif %}",
+    ],
     post_hook="{{ store_valuation_basis() }}",
 ) }}
 {#- Every target's value as of D and over the week to D. Only days on or before D count, and only days
@@ -14,7 +17,7 @@
 
     Incremental (macros/valuation.sql): a run values again only the targets whose range is near the new or
     the previous as-of date or holds a credit date that changed; every other target's value is the same
-    as of either date, and is kept. -#}
+    as of either date, and is kept. A withdrawn target's value is deleted. -#}
 -- depends_on: {{ ref('int_ledger_changed_dates') }}
 with
 
