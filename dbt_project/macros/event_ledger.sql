@@ -408,7 +408,8 @@ from dates
 
 {#- The filter of an incremental event model's rows: nothing on a full rebuild (or a first build), else
     the rows whose local date this run recomputes (and, given `undated_id_column`, the rows without an
-    instant in the buckets that changed). -#}
+    instant in the buckets that changed). With `date_column` none, the rows of the recomputed dates' hours
+    only: a wider filter for rows not yet dated (int_activities_rejected dates the rows it keeps). -#}
 {% macro event_rows_to_recompute(changes, recomputed_dates, instant_column, date_column, undated_id_column=none) -%}
     {%- if not execute or not is_incremental() or event_ledger_full_rebuild(changes) -%}
         true
@@ -421,7 +422,9 @@ from dates
                     {{ instant_column }} >= timestamptz '{{ starts_at }}' and {{ instant_column }} < timestamptz '{{ ends_at }}'
                     {%- if not loop.last %} or {% endif -%}
                 {%- endfor %})
+                {%- if date_column is not none %}
                 and {{ date_column }} in (select credit_date from {{ recomputed_dates }})
+                {%- endif %}
             )
             {%- else %}
             false

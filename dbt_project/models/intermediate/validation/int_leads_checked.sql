@@ -1,36 +1,7 @@
-{#- A view: the checks are joins to small tables (the duplicate ids above all, int_leads_duplicate_ids),
-    cheaper to evaluate in each of the two readers (the ledger, the quarantine) than to write leads again.
-    The ids keep their raw type (integers from a Parquet file: see stg_crm__leads), and so do the valid
-    users' keys (macros/integer_ids.sql). -#}
-with
-
-leads as (
-    select * from {{ ref('stg_crm__leads') }}
-),
-
-duplicate_verdicts as (
-    select * from {{ ref('int_leads_duplicate_ids') }}
-),
-
-valid_users as (
-    {{ valid_owner_keys(ref('stg_crm__leads')) }}
-),
-
-checked as (
-    select
-        leads.*,
-        case
-            when leads.lead_id is null then 'missing id'
-            when leads._malformed is not null then 'malformed value: ' || leads._malformed
-            when dup.duplicate_id is not null and ({{ duplicate_id_reason('leads.updated_at') }}) is not null
-                then {{ duplicate_id_reason('leads.updated_at') }}
-            when valid_users.owner_key is null
-                then 'unknown owner_id ' || coalesce(cast(leads.owner_id as varchar), '(empty)')
-            when leads.created_at is null then 'missing created_at'
-        end as rejection_reason
-    from leads
-    left join duplicate_verdicts as dup on dup.duplicate_id = leads.lead_id
-    left join valid_users on valid_users.owner_key = leads.owner_id
-)
-
-select * from checked
+{#- Every lead row with its verdict (int_lead_verdicts) and its creation date in the company time zone
+    (`created_on`): what the ledger reads. A view, like the verdicts. -#}
+select
+    verdicts.*,
+    {{ local_date_from_join('verdicts.created_at', 'local_hour') }} as created_on
+from {{ ref('int_lead_verdicts') }} as verdicts
+{{ local_date_join('verdicts.created_at', 'local_hour') }}

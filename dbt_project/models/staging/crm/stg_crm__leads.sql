@@ -1,5 +1,6 @@
-{#- The leads with their local date. `lead_id` and `owner_id` keep the raw table's type, like the
-    activities' (see stg_crm__activities). -#}
+{#- The leads as the CRM gives them, renamed. `lead_id` and `owner_id` keep the raw table's type, like the
+    activities' (see stg_crm__activities, also for why the local date is added after the checks, by
+    int_leads_checked). -#}
 with
 
 source as (
@@ -13,10 +14,8 @@ renamed as (
         status as lead_status,
         created_at,
         updated_at,
-        {{ local_date_from_join('source.created_at', 'local_hour') }} as created_on,
         _malformed
     from source
-    {{ local_date_join('source.created_at', 'local_hour') }}
 )
 
 select * from renamed
