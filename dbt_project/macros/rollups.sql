@@ -155,3 +155,13 @@ select
 from converted
 group by all
 {%- endmacro %}
+
+{#- The joins that give `relation` (a context's names, and a scope as scope_type and scope_id) the numbers
+    its scope's rollups are stored by: `contexts.context_key` and `receivers.receiver_key`. -#}
+{% macro join_rollup_numbers(relation) -%}
+    inner join {{ ref('int_target_contexts') }} as contexts
+        on {{ same_context('contexts', relation) }}
+    inner join {{ ref('int_rollup_receivers') }} as receivers
+        on receivers.scope_type = {{ relation }}.scope_type
+        and receivers.team_id is not distinct from {{ relation }}.scope_id
+{%- endmacro %}

@@ -193,11 +193,7 @@ passed_up as not materialized (
 scope_currencies as (
     select contexts.context_key, receivers.receiver_key, scope_targets.currency
     from {{ ref('int_scope_targets') }} as scope_targets
-    inner join {{ ref('int_target_contexts') }} as contexts
-        on {{ same_context('contexts', 'scope_targets') }}
-    inner join {{ ref('int_rollup_receivers') }} as receivers
-        on receivers.scope_type = scope_targets.scope_type
-        and receivers.team_id is not distinct from scope_targets.scope_id
+    {{ join_rollup_numbers('scope_targets') }}
     where scope_targets.scope_type in ('team', 'company')
 ),
 

@@ -10,11 +10,7 @@ with
 scope_targets as (
     select targets.target_kind, targets.target_id, contexts.context_key, receivers.receiver_key
     from {{ ref('int_targets') }} as targets
-    inner join {{ ref('int_target_contexts') }} as contexts
-        on {{ same_context('contexts', 'targets') }}
-    inner join {{ ref('int_rollup_receivers') }} as receivers
-        on receivers.scope_type = targets.scope_type
-        and receivers.team_id is not distinct from targets.scope_id
+    {{ join_rollup_numbers('targets') }}
     where targets.scope_type in ('team', 'company')
 )
 
