@@ -28,8 +28,8 @@
 
 {#- Inputs whose changes the fingerprints follow otherwise: the values and the kept rows themselves; the
     contexts and scope targets (functions of the quotas); the rollups' daily values (of the period's
-    credit dates and the ledger's other inputs), the numbers of the scopes they reach (a function of the
-    team tree) and the FX rates (one of those other inputs). -#}
+    credit dates and the ledger's other inputs), the scopes they reach, numbered (a function of the
+    valid teams) and the FX rates (one of those other inputs). -#}
 {% macro _kept_mart_dynamic_inputs() -%}
     {{- return(['int_target_values', 'int_period_value_fingerprints', 'int_quota_progress_rows',
                 'int_leaderboard_rows', 'int_target_contexts', 'int_scope_targets', 'int_rollup_daily_values',

@@ -14,14 +14,6 @@ contexts as (
     where {{ context_filter }}
 ),
 
-scopes as (
-    select 'team' as scope_type, team_id
-    from {{ ref('int_teams_checked') }}
-    where rejection_reason is null
-    union all
-    select 'company', null
-),
-
 values_as_of as (
     select
         context_key,
@@ -44,13 +36,10 @@ select
     coalesce(values_as_of.current_value, 0) as current_value,
     coalesce(values_as_of.week_delta, 0) as week_delta
 from contexts
-cross join scopes
-left join {{ ref('int_rollup_receivers') }} as receivers
-    on receivers.scope_type = scopes.scope_type
-    and receivers.team_id is not distinct from scopes.team_id
+cross join {{ ref('int_rollup_receivers') }} as scopes
 left join values_as_of
     on values_as_of.context_key = contexts.context_key
-    and values_as_of.receiver_key = receivers.receiver_key
+    and values_as_of.receiver_key = scopes.receiver_key
 {%- endmacro %}
 
 {#- The targets a team's (or the company's) direct children carry on the reference day R. -#}
