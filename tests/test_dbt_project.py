@@ -100,3 +100,49 @@ def test_the_ledger_reads_the_loads_change_keys_with_the_loads_own_constants() -
     assert base and int(base.group(1)) == UNDATED_KEY_BASE
     bounds = re.search(r"runs\[0\]\[0\] < (-?\d+) or runs\[-1\]\[1\] >= (-?\d+)", macros)
     assert bounds and (int(bounds.group(1)), int(bounds.group(2))) == (FIRST_SAFE_HOUR, LAST_SAFE_HOUR)
+
+
+def _copy_of_the_project(destination: Path) -> Path:
+    """The dbt project's files in a directory of their own, with the saved parse (so a parse there reads
+    only what changed): parsing it leaves the project's own manifest, which other workers read, alone."""
+    import shutil
+
+    for folder in ("models", "macros", "seeds", "tests"):
+        if (DBT_PROJECT_DIR / folder).exists():
+            shutil.copytree(DBT_PROJECT_DIR / folder, destination / folder)
+    for name in ("dbt_project.yml", "profiles.yml"):
+        shutil.copyfile(DBT_PROJECT_DIR / name, destination / name)
+    (destination / "target").mkdir()
+    shutil.copyfile(
+        ensure_manifest().with_name("partial_parse.msgpack"), destination / "target" / "partial_parse.msgpack"
+    )
+    return destination
+
+
+def test_two_processes_starting_after_a_code_change_parse_once_and_leave_a_whole_manifest(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    project = _copy_of_the_project(tmp_path / "dbt_project")
+    parse = (
+        "import sys; from pathlib import Path; "
+        "from orchestration.defs.transform.project import parse_if_stale; "
+        "print(parse_if_stale(Path(sys.argv[1])))"
+    )
+    workers = [
+        subprocess.Popen([sys.executable, "-c", parse, str(project)], stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    answers = sorted(worker.communicate(timeout=300)[0].strip() for worker in workers)
+    assert [worker.returncode for worker in workers] == [0, 0]
+    assert answers == ["False", "True"], "one parsed; the other waited and found the parse made"
+
+    manifest = json.loads((project / "target" / "manifest.json").read_text())
+    own = json.loads(ensure_manifest().read_text())
+    models = {node for node in manifest["nodes"] if node.startswith("model.")}
+    assert models == {node for node in own["nodes"] if node.startswith("model.")}
+    assert sorted(path.name for path in (project / "target").iterdir() if not path.name.startswith(".")) == [
+        "manifest.json",
+        "partial_parse.msgpack",
+    ], "the parse's other files stayed in its own directory, which is gone"
+    assert not (project / "target" / ".parse").exists()

@@ -2,10 +2,14 @@
 
 Dagster reads dbt's manifest to know the models. The manifest is (re)built with `dbt parse` when it is
 missing or older than any file of the project, so a fresh clone works and a warm start pays nothing.
+Several processes may start at once after a code change (the test suite's workers, a run beside a
+`dagster dev`): one parses while the others wait on a lock, and the parse is written beside the manifest
+and renamed into place, so no reader ever sees half a file.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -20,6 +24,8 @@ from dagster_dbt import DbtProject
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 DEFAULT_WAREHOUSE_NAME = "warehouse.duckdb"
+PARSE_OUTPUTS = ("manifest.json", "partial_parse.msgpack")
+"""What a parse leaves that others read: Dagster the manifest, each run's dbt the saved parse."""
 
 
 def dbt_executable() -> str:
@@ -28,15 +34,20 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
-def _newest_project_file_time() -> float:
+def _newest_project_file_time(project_dir: Path) -> float:
     newest = 0.0
     for folder in ("models", "macros", "seeds", "tests"):
-        for path in (DBT_PROJECT_DIR / folder).rglob("*"):
+        for path in (project_dir / folder).rglob("*"):
             if path.is_file():
                 newest = max(newest, path.stat().st_mtime)
     for name in ("dbt_project.yml", "profiles.yml"):
-        newest = max(newest, (DBT_PROJECT_DIR / name).stat().st_mtime)
+        newest = max(newest, (project_dir / name).stat().st_mtime)
     return newest
+
+
+def _manifest_is_stale(project_dir: Path) -> bool:
+    manifest = project_dir / "target" / "manifest.json"
+    return not manifest.exists() or manifest.stat().st_mtime < _newest_project_file_time(project_dir)
 
 
 def project_digest() -> str:
@@ -62,11 +73,40 @@ def code_version() -> str:
 
 
 def ensure_manifest() -> Path:
-    """The project's manifest, parsed again when a file of the project is newer.
+    """The project's manifest, parsed again when a file of the project is newer."""
+    parse_if_stale(DBT_PROJECT_DIR)
+    return MANIFEST
+
+
+def parse_if_stale(project_dir: Path) -> bool:
+    """Parse the dbt project at `project_dir` when its manifest is missing or older than one of its files;
+    whether this call parsed.
 
     The parse is made for a warehouse named like the default one and opened by its name, as runs open
-    theirs (dbt_server.py), so its partial_parse.msgpack seeds each new warehouse's target directory."""
-    if not MANIFEST.exists() or MANIFEST.stat().st_mtime < _newest_project_file_time():
+    theirs (dbt_server.py), so its partial_parse.msgpack seeds each new warehouse's target directory.
+    The staleness is checked again once the lock is held: whoever waited finds the parse made."""
+    if not _manifest_is_stale(project_dir):
+        return False
+    target = project_dir / "target"
+    target.mkdir(exist_ok=True)
+    with (target / ".parse.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _manifest_is_stale(project_dir):
+            return False
+        _parse_into_place(project_dir, target)
+        return True
+
+
+def _parse_into_place(project_dir: Path, target: Path) -> None:
+    """`dbt parse` into a directory of its own (starting from the saved parse, so only the changed files
+    are read again), then its outputs renamed over the old ones, the manifest last: its time is what
+    says the parse is current."""
+    staging = target / ".parse"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        if (target / PARSE_OUTPUTS[1]).exists():
+            shutil.copyfile(target / PARSE_OUTPUTS[1], staging / PARSE_OUTPUTS[1])
         env = {**os.environ, "DO_NOT_TRACK": "1", "QUOTAS_WAREHOUSE": DEFAULT_WAREHOUSE_NAME}
         subprocess.run(
             [
@@ -74,15 +114,20 @@ def ensure_manifest() -> Path:
                 "parse",
                 "--quiet",
                 "--project-dir",
-                str(DBT_PROJECT_DIR),
+                str(project_dir),
                 "--profiles-dir",
-                str(DBT_PROJECT_DIR),
+                str(project_dir),
+                "--target-path",
+                str(staging),
             ],
             check=True,
             env=env,
-            cwd=DBT_PROJECT_DIR,
+            cwd=project_dir,
         )
-    return MANIFEST
+        for name in reversed(PARSE_OUTPUTS):
+            os.replace(staging / name, target / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 quota_dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
