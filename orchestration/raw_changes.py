@@ -135,6 +135,22 @@ def _store(con: duckdb.DuckDBPyConnection, event_file: EventFile, fingerprints_s
     )
 
 
+def _store_changed_keys(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> None:
+    """Replace the stored fingerprints of the changed keys only (a key gone from the file loses its row).
+    Every other key's stored row already equals the file's, with this loader's digest (else the table
+    would have been reloaded whole). The deals keep ~900,000 keys at M, one per bucket of open deals' ids:
+    rewriting them all took 0.45 s and the commit 1.05 s more, against 0.03 s and 0.05 s now; the closing
+    checkpoint then persists the scattered deletes (~1 s more), so a day's load of deals saves ~0.4 s."""
+    name = quote_string(event_file.contract.name)
+    con.execute(
+        f"delete from {CHANGE_KEYS} where table_name = {name} and change_key in (select change_key from _changed_keys)"
+    )
+    con.execute(
+        f"insert into {CHANGE_KEYS} select {name}, {quote_string(event_file.digest())}, change_key, fingerprint, "
+        "row_count from _file_change_keys where change_key in (select change_key from _changed_keys)"
+    )
+
+
 def _has_fingerprints(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> bool:
     _ensure_table(con)
     row = con.execute(
@@ -185,7 +201,7 @@ def load_changed_keys(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> 
             rows = f"{instants} and {key} in (select change_key from _changed_keys)"
             con.execute(f"delete from {event_file.table} where {rows}")
             con.execute(f"insert into {event_file.table} by name select * from ({event_file.load_select}) where {rows}")
-            _store(con, event_file, "select * from _file_change_keys")
+            _store_changed_keys(con, event_file)
         load = RawLoad(whole=False, changed_keys=int(changed_keys), rows_replaced=int(new_rows))
     con.execute("drop table _file_change_keys")
     con.execute("drop table _changed_keys")

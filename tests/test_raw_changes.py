@@ -63,6 +63,11 @@ def _whole_reload(tmp_path: Path, source: Path, table: str) -> list[tuple]:
     return _rows(fresh, table)
 
 
+def _change_keys(warehouse: Path, table: str) -> list[tuple]:
+    with connect(warehouse, read_only=True) as con:
+        return con.execute(f"select * from {CHANGE_KEYS} where table_name = '{table}' order by all").fetchall()
+
+
 def _ten_per_hour(hours: int) -> list[dict]:
     return [_activity(f"{hour * 10 + n}", hour, minute=n) for hour in range(hours) for n in range(10)]
 
@@ -119,6 +124,7 @@ def test_deals_without_a_close_are_followed_by_id_bucket_with_their_custom_field
 
     assert re.search(r"\(3 changed hours or id buckets, 2 rows replaced\)", message), message
     assert _rows(warehouse, "deals") == _whole_reload(tmp_path, source, "deals")
+    assert _change_keys(warehouse, "deals") == _change_keys(tmp_path / "fresh-deals.duckdb", "deals")
 
 
 def test_a_file_changed_throughout_or_read_another_way_is_reloaded_whole(tmp_path: Path) -> None:
@@ -189,3 +195,24 @@ def test_many_scattered_hours_and_instants_at_the_calendars_edges_are_replaced_e
 
     assert "(32 changed hours or id buckets, 302 rows replaced)" in _load(warehouse, source)["activities"]
     assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")
+
+
+def test_the_fingerprints_kept_after_a_load_by_hours_are_those_a_whole_reload_keeps(tmp_path: Path) -> None:
+    """Only the changed keys' fingerprints are written again: an hour that empties loses its own, an hour
+    that changes gets the file's, and every other one stays as the file has it."""
+    activities = _ten_per_hour(6)
+    source = _source(tmp_path / "crm", activities)
+    warehouse = tmp_path / "w.duckdb"
+    _load(warehouse, source)
+
+    edited = [dict(row) for row in activities if int(row["id"]) // 10 != 2]  # hour 2 gone
+    edited[35]["type"] = "email"  # a row of hour 4 (index 45 before hour 2's rows went)
+    edited.append(_activity("new-1", 9))  # a new hour
+    _write_activities(source, edited)
+
+    assert "(3 changed hours or id buckets, 11 rows replaced)" in _load(warehouse, source)["activities"]
+    assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")
+    assert _change_keys(warehouse, "activities") == _change_keys(tmp_path / "fresh-activities.duckdb", "activities")
+    hours = {key for _, _, key, _, _ in _change_keys(warehouse, "activities")}
+    first = int(START.timestamp()) // 3600
+    assert hours == {first + hour for hour in (0, 1, 3, 4, 5, 9)}
