@@ -31,7 +31,7 @@ demo: setup
 	.venv/bin/quotas demo
 
 # Two workers (one per core), a whole test file per worker, so each file's fixtures are built once.
-# The dbt manifest is parsed first, once, so the workers never race to write it.
+# The dbt manifest is parsed first, once, so no test pays for the parse (a lock keeps parses one at a time).
 test: setup
 	.venv/bin/ruff check orchestration tests benchmarks
 	.venv/bin/ruff format --check orchestration tests benchmarks
