@@ -146,3 +146,25 @@ def test_two_processes_starting_after_a_code_change_parse_once_and_leave_a_whole
         "partial_parse.msgpack",
     ], "the parse's other files stayed in its own directory, which is gone"
     assert not (project / "target" / ".parse").exists()
+
+
+def test_a_new_warehouse_named_like_an_earlier_one_starts_from_its_parse_not_a_whole_one(tmp_path: Path) -> None:
+    """dbt keeps its parse only for the profile it was made with, and the profile names the warehouse's
+    file: the project's own parse serves `warehouse.duckdb`, and a run on another name keeps its parse for
+    the next new warehouse of that name (a test's, a user's second one)."""
+    import shutil
+
+    from orchestration.defs.transform.dbt_server import saved_parse
+
+    name = f"w-{tmp_path.name}.duckdb"  # a name no other run has used, so the first run has no parse to start from
+    try:
+        for folder in ("first", "second"):
+            (tmp_path / folder).mkdir()
+            run_dbt(tmp_path / folder / name, ["parse"], tmp_path / folder / "target")
+        first = (tmp_path / "first" / "target" / "dbt.log").read_text()
+        second = (tmp_path / "second" / "target" / "dbt.log").read_text()
+        assert "Unable to do partial parsing because profile has changed" in first
+        assert "Unable to do partial parsing" not in second
+        assert saved_parse(DBT_PROJECT_DIR, name).exists()
+    finally:
+        shutil.rmtree(saved_parse(DBT_PROJECT_DIR, name).parent, ignore_errors=True)

@@ -43,6 +43,8 @@ from typing import IO, Any
 
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
+from orchestration.defs.transform.project import DEFAULT_WAREHOUSE_NAME
+
 # The events that carry a node's result: they become Dagster outputs and check results.
 RESULT_EVENT_NAMES = frozenset({"LogModelResult", "LogSeedResult", "LogSnapshotResult", "LogTestResult"})
 # dbt's debug log of every statement costs about a tenth of dbt's time on small data (each line is
@@ -113,13 +115,41 @@ def warehouse_opened_by_name(warehouse: Path) -> Iterator[None]:
         os.chdir(directory)
 
 
-def seed_partial_parse(project_dir: Path, target_path: Path) -> None:
-    """A new target directory starts from the project's own parse (made by `ensure_manifest` for a
-    warehouse named like the default one); dbt checks that it still holds and parses again if not."""
+def saved_parse(project_dir: Path, warehouse_name: str) -> Path:
+    """Where the parse that serves new warehouses of this file name is kept: the project's own for the
+    default name (made by `ensure_manifest`), one per other name beside it (kept by `keep_partial_parse`)."""
+    if warehouse_name == DEFAULT_WAREHOUSE_NAME:
+        return project_dir / "target" / PARTIAL_PARSE_FILE
+    return project_dir / "target" / "parses" / warehouse_name / PARTIAL_PARSE_FILE
+
+
+def seed_partial_parse(project_dir: Path, target_path: Path, warehouse_name: str = DEFAULT_WAREHOUSE_NAME) -> None:
+    """A new target directory starts from the parse kept for its warehouse's file name, else from the
+    project's own; dbt checks that it still holds and parses again what does not (all of it when the
+    profile differs: another file name)."""
     own = target_path / PARTIAL_PARSE_FILE
-    seed = project_dir / "target" / PARTIAL_PARSE_FILE
-    if not own.exists() and seed.exists():
-        shutil.copyfile(seed, own)
+    if own.exists():
+        return
+    for seed in (saved_parse(project_dir, warehouse_name), saved_parse(project_dir, DEFAULT_WAREHOUSE_NAME)):
+        if seed.exists():
+            shutil.copyfile(seed, own)
+            return
+
+
+def keep_partial_parse(project_dir: Path, target_path: Path, warehouse_name: str) -> None:
+    """After a command on a warehouse not named like the default: keep its parse for the next new
+    warehouse of that name (a test's, a user's second one), which would otherwise parse the whole project
+    again (~5 s). Written beside and renamed into place: two runs may finish at once."""
+    made = target_path / PARTIAL_PARSE_FILE
+    kept = saved_parse(project_dir, warehouse_name)
+    if warehouse_name == DEFAULT_WAREHOUSE_NAME or not made.exists():
+        return
+    if kept.exists() and kept.stat().st_mtime >= made.stat().st_mtime:
+        return
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    staged = kept.with_name(f"{PARTIAL_PARSE_FILE}.{os.getpid()}.tmp")
+    shutil.copyfile(made, staged)
+    os.replace(staged, kept)
 
 
 def _json_line(value: dict[str, Any]) -> bytes:
@@ -266,7 +296,7 @@ class DbtInvocation:
         """Run dbt and yield each node's result as it finishes, printing dbt's lines as dbt would; raise
         DbtInvocationError if dbt failed. One command at a time per process."""
         self.target_path.mkdir(parents=True, exist_ok=True)
-        seed_partial_parse(self.project_dir, self.target_path)
+        seed_partial_parse(self.project_dir, self.target_path, self.warehouse.name)
         request = {
             "args": server_arguments(self.args, self.project_dir, self.target_path),
             "environment": dict(os.environ),
@@ -278,6 +308,7 @@ class DbtInvocation:
                 outcome = yield from self._exchange(request)
         if outcome is None:
             raise DbtInvocationError(f"dbt ended without a result (the dbt server died); {self._where()}")
+        keep_partial_parse(self.project_dir, self.target_path, self.warehouse.name)
         self._raise_unless_successful(outcome)
 
     def _exchange(self, request: dict[str, Any]) -> Generator[DbtCoreCliEventMessage, None, dict[str, Any] | None]:
