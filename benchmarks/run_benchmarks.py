@@ -365,7 +365,8 @@ def record_new_day(scale: str, source: Path, record: Callable[[Measurement], Non
     two evenings, on the same source directory, each with that day's new and changed events (their own
     warehouse). The first day after a full build is not yet a day like the others: DuckDB's checkpoints
     then merge the row groups the build wrote and the day's deletes thinned, in the warehouse and in the
-    serving copy (about 0.7M rows of each table kept by period); the second day is the steady cost.
+    serving copy (up to 0.7M rows of each table kept by period); the second day shows a day like the
+    others, though on this machine the two cost the same within its noise.
     After each day, a full build from that same directory, whose marts the day's incremental run must
     equal row for row; returns the README's sentence on them (and stops the benchmark if they differ)."""
     warehouse = BENCH_DATA / f"warehouse_{scale}_daily.duckdb"

@@ -43,7 +43,7 @@ from typing import IO, Any
 
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
-from orchestration.defs.transform.project import DEFAULT_WAREHOUSE_NAME
+from orchestration.defs.transform.project import DEFAULT_WAREHOUSE_NAME, PARTIAL_PARSE_FILE
 
 # The events that carry a node's result: they become Dagster outputs and check results.
 RESULT_EVENT_NAMES = frozenset({"LogModelResult", "LogSeedResult", "LogSnapshotResult", "LogTestResult"})
@@ -53,7 +53,6 @@ FILE_LOG_LEVEL_VARIABLE = "DBT_LOG_LEVEL_FILE"
 DEFAULT_FILE_LOG_LEVEL = "info"
 # The profile (dbt_project/profiles.yml) reads the warehouse's path from this variable.
 WAREHOUSE_VARIABLE = "QUOTAS_WAREHOUSE"
-PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 _PRINTED_LEVELS = frozenset({"info", "warn", "error"})
 
 
@@ -123,7 +122,7 @@ def saved_parse(project_dir: Path, warehouse_name: str) -> Path:
     return project_dir / "target" / "parses" / warehouse_name / PARTIAL_PARSE_FILE
 
 
-def seed_partial_parse(project_dir: Path, target_path: Path, warehouse_name: str = DEFAULT_WAREHOUSE_NAME) -> None:
+def seed_partial_parse(project_dir: Path, target_path: Path, warehouse_name: str) -> None:
     """A new target directory starts from the parse kept for its warehouse's file name, else from the
     project's own; dbt checks that it still holds and parses again what does not (all of it when the
     profile differs: another file name)."""
@@ -140,9 +139,11 @@ def keep_partial_parse(project_dir: Path, target_path: Path, warehouse_name: str
     """After a command on a warehouse not named like the default: keep its parse for the next new
     warehouse of that name (a test's, a user's second one), which would otherwise parse the whole project
     again (~5 s). Written beside and renamed into place: two runs may finish at once."""
+    if warehouse_name == DEFAULT_WAREHOUSE_NAME:
+        return  # the project's own parse, made by ensure_manifest
     made = target_path / PARTIAL_PARSE_FILE
     kept = saved_parse(project_dir, warehouse_name)
-    if warehouse_name == DEFAULT_WAREHOUSE_NAME or not made.exists():
+    if not made.exists():
         return
     if kept.exists() and kept.stat().st_mtime >= made.stat().st_mtime:
         return

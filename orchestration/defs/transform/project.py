@@ -24,7 +24,8 @@ from dagster_dbt import DbtProject
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[3] / "dbt_project"
 MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 DEFAULT_WAREHOUSE_NAME = "warehouse.duckdb"
-PARSE_OUTPUTS = ("manifest.json", "partial_parse.msgpack")
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+PARSE_OUTPUTS = ("manifest.json", PARTIAL_PARSE_FILE)
 """What a parse leaves that others read: Dagster the manifest, each run's dbt the saved parse."""
 
 
@@ -105,8 +106,8 @@ def _parse_into_place(project_dir: Path, target: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        if (target / PARSE_OUTPUTS[1]).exists():
-            shutil.copyfile(target / PARSE_OUTPUTS[1], staging / PARSE_OUTPUTS[1])
+        if (target / PARTIAL_PARSE_FILE).exists():
+            shutil.copyfile(target / PARTIAL_PARSE_FILE, staging / PARTIAL_PARSE_FILE)
         env = {**os.environ, "DO_NOT_TRACK": "1", "QUOTAS_WAREHOUSE": DEFAULT_WAREHOUSE_NAME}
         subprocess.run(
             [
