@@ -43,6 +43,7 @@ from typing import IO, Any
 
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
+from orchestration.defs.transform import jinja_code_cache
 from orchestration.defs.transform.project import DEFAULT_WAREHOUSE_NAME, PARTIAL_PARSE_FILE
 
 # The events that carry a node's result: they become Dagster outputs and check results.
@@ -184,11 +185,18 @@ def _run_one(request: dict[str, Any], send: Any) -> dict[str, Any]:
 
     os.environ.clear()
     os.environ.update(request["environment"])
+    templates = jinja_code_cache.install(Path(request["jinja_code_cache"]))
+    reused, compiled = templates.hits, templates.compiled
     try:
         with warehouse_opened_by_name(Path(request["warehouse"])):
             result = dbtRunner(callbacks=[on_event]).invoke(request["args"])
+        templates.save()
         failure = None if result.exception is None else str(result.exception)
-        return {"success": result.success, "exception": failure}
+        return {
+            "success": result.success,
+            "exception": failure,
+            "templates": {"reused": templates.hits - reused, "compiled": templates.compiled - compiled},
+        }
     except Exception as error:
         return {"success": False, "exception": f"{type(error).__name__}: {error}"}
     finally:
@@ -288,6 +296,9 @@ class DbtInvocation:
     """The DuckDB file the profile opens."""
     errors: list[str] = field(default_factory=list)
     """dbt's error messages (its results of failed nodes aside), in the order dbt wrote them."""
+    templates: dict[str, int] = field(default_factory=dict)
+    """Of the Jinja templates the command compiled: how many the server's cache served (`reused`) and how
+    many it compiled (`compiled`; orchestration/defs/transform/jinja_code_cache.py)."""
 
     @property
     def command(self) -> str:
@@ -302,6 +313,7 @@ class DbtInvocation:
             "args": server_arguments(self.args, self.project_dir, self.target_path),
             "environment": dict(os.environ),
             "warehouse": str(self.warehouse.resolve()),
+            "jinja_code_cache": str(jinja_code_cache.cache_file(self.project_dir / "target")),
         }
         with _server_lock:
             outcome = yield from self._exchange(request)
@@ -310,6 +322,7 @@ class DbtInvocation:
         if outcome is None:
             raise DbtInvocationError(f"dbt ended without a result (the dbt server died); {self._where()}")
         keep_partial_parse(self.project_dir, self.target_path, self.warehouse.name)
+        self.templates = outcome.get("templates", {})
         self._raise_unless_successful(outcome)
 
     def _exchange(self, request: dict[str, Any]) -> Generator[DbtCoreCliEventMessage, None, dict[str, Any] | None]:
