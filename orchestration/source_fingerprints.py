@@ -16,6 +16,8 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.sql_identifiers import quote_string
+
 FINGERPRINTS = "_ingest.source_fingerprints"
 _HASHED_UP_TO = 64 * 2**20
 
@@ -49,4 +51,8 @@ def stored_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def store_fingerprints(con: duckdb.DuckDBPyConnection, fingerprints: dict[str, str]) -> None:
     con.execute("create schema if not exists _ingest")
     con.execute(f"create or replace table {FINGERPRINTS} (table_name varchar primary key, fingerprint varchar)")
-    con.executemany(f"insert into {FINGERPRINTS} values (?, ?)", sorted(fingerprints.items()))
+    if fingerprints:
+        rows = ", ".join(
+            f"({quote_string(name)}, {quote_string(value)})" for name, value in sorted(fingerprints.items())
+        )
+        con.execute(f"insert into {FINGERPRINTS} values {rows}")  # literals: see sql_identifiers.py

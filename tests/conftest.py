@@ -35,7 +35,13 @@ def run_quotas(
     )
 
 
+PANDAS_TRIPWIRE = Path(__file__).parent / "support" / "import_tripwire"
+PANDAS_IMPORTS = "pandas_imports.txt"
+"""Beside a warehouse built by `quotas_run`: who imported pandas during the run, if anyone did."""
+
+
 def quotas_run(source: Path, warehouse: Path, as_of: date, timezone: str) -> Path:
+    """`quotas run` on `source`, noting in PANDAS_IMPORTS beside the warehouse any import of pandas."""
     completed = run_quotas(
         "run",
         "--source",
@@ -46,6 +52,10 @@ def quotas_run(source: Path, warehouse: Path, as_of: date, timezone: str) -> Pat
         as_of.isoformat(),
         "--timezone",
         timezone,
+        extra_env={
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PANDAS_TRIPWIRE), os.environ.get("PYTHONPATH")])),
+            "QUOTAS_PANDAS_IMPORTS": str(warehouse.parent / PANDAS_IMPORTS),
+        },
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     return warehouse

@@ -21,6 +21,7 @@ import duckdb
 
 from orchestration.console_views import format_amount
 from orchestration.notifications.settings import NotificationSettings
+from orchestration.sql_identifiers import inline_parameters
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def recipients_sql(settings: NotificationSettings) -> tuple[str, dict[str, objec
 def _recipients(con: duckdb.DuckDBPyConnection, settings: NotificationSettings) -> dict[tuple[str, str | None], tuple]:
     sql, parameters = recipients_sql(settings)
     table: dict[tuple[str, str | None], list[str]] = {}
-    for scope, scope_id, email in con.execute(sql, parameters).fetchall():
+    for scope, scope_id, email in con.execute(inline_parameters(sql, parameters)).fetchall():
         table.setdefault((scope, scope_id), []).append(email)
     return {key: tuple(sorted(emails)) for key, emails in table.items()}
 
@@ -178,12 +179,15 @@ def due_event_keys(con: duckdb.DuckDBPyConnection, settings: NotificationSetting
     if not marts_ready(con):
         return set()
     sql, parameters = quota_threshold_rows_sql(con, settings)
-    keys = {key for (key,) in con.execute(f"select distinct event_key from ({sql})", parameters).fetchall()}
+    query = inline_parameters(f"select distinct event_key from ({sql})", parameters)
+    keys = {key for (key,) in con.execute(query).fetchall()}
     goal_keys = {event.event_key for event in goal_events(con, settings)}
     if goal_keys and outbox_exists(con):
         recorded = con.execute(
-            "select distinct event_key from marts.notifications where event_key in (select unnest($keys))",
-            {"keys": sorted(goal_keys)},
+            inline_parameters(
+                "select distinct event_key from marts.notifications where event_key in (select unnest($keys))",
+                {"keys": sorted(goal_keys)},
+            )
         ).fetchall()
         goal_keys -= {key for (key,) in recorded}
     return keys | goal_keys

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from orchestration.notifications.detection import Event
+from orchestration.sql_identifiers import inline_parameters, sql_literal
 
 CREATE_TABLE = """
 create table if not exists marts.notifications (
@@ -90,7 +91,7 @@ def record_rows(
     """
     ensure_outbox(con)
     before = _row_count(con)
-    con.execute(
+    statement = inline_parameters(
         f"""
         insert or ignore into marts.notifications ({", ".join(_RECORD_COLUMNS)})
         with event_rows as ({rows_sql}),
@@ -126,12 +127,26 @@ def record_rows(
         """,
         parameters | {"nobody": NOBODY, "announce_since": announce_since, "channels": list(channels), "now": now},
     )
+    con.execute(statement)
     return _row_count(con) - before
 
 
 def _row_count(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute("select count(*) from marts.notifications").fetchone()
     return int(row[0]) if row else 0
+
+
+_EVENT_COLUMNS = (
+    ("event_key", "varchar"),
+    ("kind", "varchar"),
+    ("subject_id", "varchar"),
+    ("threshold", "double"),
+    ("recipient", "varchar"),
+    ("subject", "varchar"),
+    ("body", "varchar"),
+    ("reached_on", "date"),
+)
+"""The columns of `record_rows`'s event rows, and their types."""
 
 
 def record(
@@ -158,16 +173,13 @@ def record(
     ]
     if not rows:
         return 0
-    import pyarrow as pa  # only when there is something to record (~0.25 s to import)
-
-    names = ("event_key", "kind", "subject_id", "threshold", "recipient", "subject", "body", "reached_on")
-    types = (pa.string(), pa.string(), pa.string(), pa.float64(), pa.string(), pa.string(), pa.string(), pa.date32())
-    columns = [pa.array(values, type=kind) for values, kind in zip(zip(*rows, strict=True), types, strict=True)]
-    con.register("python_events", pa.Table.from_arrays(columns, names=list(names)))
-    try:
-        return record_rows(con, "select * from python_events", {}, channels, now, announce_since)
-    finally:
-        con.unregister("python_events")
+    # The rows as literals (a goal's and a milestone's events are a few hundred at most): a registered
+    # Arrow table or parameters would make DuckDB import pandas, ~0.6 s of a run that needs nothing else of it.
+    values = ",\n".join("(" + ", ".join(sql_literal(value) for value in row) + ")" for row in rows)
+    typed = ", ".join(f"cast({name} as {kind}) as {name}" for name, kind in _EVENT_COLUMNS)
+    names = ", ".join(name for name, _ in _EVENT_COLUMNS)
+    rows_sql = f"select {typed} from (values {values}) as python_events ({names})"
+    return record_rows(con, rows_sql, {}, channels, now, announce_since)
 
 
 def due_for_delivery(con: duckdb.DuckDBPyConnection, now: datetime) -> list[OutboxRow]:
@@ -178,18 +190,22 @@ def due_for_delivery(con: duckdb.DuckDBPyConnection, now: datetime) -> list[Outb
 def due_for_delivery_read_only(con: duckdb.DuckDBPyConnection, now: datetime) -> list[OutboxRow]:
     """The same rows as `due_for_delivery`, for a read-only connection (the table must exist)."""
     rows = con.execute(
-        "select key, kind, recipient, channel, attempts, subject, body from marts.notifications "
-        "where status = 'pending' and next_attempt_at <= ? order by created_at, key",
-        [now],
+        inline_parameters(
+            "select key, kind, recipient, channel, attempts, subject, body from marts.notifications "
+            "where status = 'pending' and next_attempt_at <= $now order by created_at, key",
+            {"now": now},
+        )
     ).fetchall()
     return [OutboxRow(*row) for row in rows]
 
 
 def mark_sent(con: duckdb.DuckDBPyConnection, key: str, now: datetime) -> None:
     con.execute(
-        "update marts.notifications set status = 'sent', sent_at = ?, attempts = attempts + 1, "
-        "next_attempt_at = null, last_error = null where key = ?",
-        [now, key],
+        inline_parameters(
+            "update marts.notifications set status = 'sent', sent_at = $now, attempts = attempts + 1, "
+            "next_attempt_at = null, last_error = null where key = $key",
+            {"now": now, "key": key},
+        )
     )
 
 
@@ -200,13 +216,16 @@ def mark_attempt_failed(
     attempts = row.attempts + 1
     failed = attempts >= max_attempts
     con.execute(
-        "update marts.notifications set attempts = ?, last_error = ?, status = ?, next_attempt_at = ? where key = ?",
-        [
-            attempts,
-            error[:500],
-            "failed" if failed else "pending",
-            None if failed else now + timedelta(seconds=delay),
-            row.key,
-        ],
+        inline_parameters(
+            "update marts.notifications set attempts = $attempts, last_error = $error, status = $status, "
+            "next_attempt_at = $next_attempt_at where key = $key",
+            {
+                "attempts": attempts,
+                "error": error[:500],
+                "status": "failed" if failed else "pending",
+                "next_attempt_at": None if failed else now + timedelta(seconds=delay),
+                "key": row.key,
+            },
+        )
     )
     return failed

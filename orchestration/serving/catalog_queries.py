@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import duckdb
 
+from orchestration.sql_identifiers import quote_string
+
 
 def table_exists(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> bool:
     found = con.execute(
-        "select count(*) from duckdb_tables() where database_name = ? and schema_name = ? and table_name = ?",
-        [catalog, schema, table],
+        "select count(*) from duckdb_tables() "
+        f"where database_name = {quote_string(catalog)} and schema_name = {quote_string(schema)} "
+        f"and table_name = {quote_string(table)}"
     ).fetchone()
     return bool(found and found[0])
 
@@ -23,8 +26,8 @@ def mart_columns(con: duckdb.DuckDBPyConnection, catalog: str, mart: str) -> lis
         (str(name), str(kind))
         for name, kind in con.execute(
             "select column_name, data_type from duckdb_columns() "
-            "where database_name = ? and schema_name = 'marts' and table_name = ? order by column_index",
-            [catalog, mart],
+            f"where database_name = {quote_string(catalog)} and schema_name = 'marts' "
+            f"and table_name = {quote_string(mart)} order by column_index"
         ).fetchall()
     ]
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import duckdb
 
 from orchestration.serving.catalog_queries import mart_columns, row_count, table_exists
-from orchestration.sql_identifiers import quote_identifier
+from orchestration.sql_identifiers import quote_date, quote_identifier, quote_string, string_list
 
 # each mart and the table its rows are kept in
 KEPT_MARTS = {
@@ -60,8 +60,8 @@ def _stamps_usable(con: duckdb.DuckDBPyConnection, mart: str) -> bool:
         return False
     found = con.execute(
         "select count(*) from duckdb_columns() where database_name = 'build' "
-        "and schema_name = 'intermediate' and table_name = ? and column_name in ('period_id', 'computed_by')",
-        [table],
+        f"and schema_name = 'intermediate' and table_name = {quote_string(table)} "
+        "and column_name in ('period_id', 'computed_by')"
     ).fetchone()
     return bool(found and found[0] == 2)
 
@@ -71,13 +71,12 @@ def _changed_periods(con: duckdb.DuckDBPyConnection, mart: str) -> frozenset[str
         f"""
         select coalesce(now.period_id, published.period_id)
         from kept_stamps as now
-        full outer join (select * from serving.{PUBLISHED_PERIODS} where mart = ?) as published
+        full outer join (select * from serving.{PUBLISHED_PERIODS} where mart = {quote_string(mart)}) as published
             on published.period_id is not distinct from now.period_id
         where now.row_count is distinct from published.row_count
             or now.first_computed_by is distinct from published.first_computed_by
             or now.last_computed_by is distinct from published.last_computed_by
-        """,
-        [mart],
+        """
     ).fetchall()
     return frozenset(period for (period,) in rows)
 
@@ -86,13 +85,14 @@ def _replace_periods(con: duckdb.DuckDBPyConnection, mart: str, periods: frozens
     name = quote_identifier(mart)
     if periods:
         con.execute("create or replace temp table changed_kept_periods (period_id varchar)")
-        con.executemany("insert into changed_kept_periods values (?)", [[period] for period in sorted(periods)])
+        con.execute(f"insert into changed_kept_periods values {string_list(sorted(periods))}")
         in_changed = "period_id in (select period_id from changed_kept_periods)"
         con.execute(f"delete from serving.marts.{name} where {in_changed}")
         con.execute(f"insert into serving.marts.{name} by name select * from build.marts.{name} where {in_changed}")
     # the mart's own as-of date (every row of a mart view carries the same one)
     as_of = con.execute(f"select max(as_of_date) from build.marts.{name}").fetchone()[0]  # type: ignore[index]
-    con.execute(f"update serving.marts.{name} set as_of_date = ? where as_of_date is distinct from ?", [as_of, as_of])
+    day = "null" if as_of is None else quote_date(as_of)
+    con.execute(f"update serving.marts.{name} set as_of_date = {day} where as_of_date is distinct from {day}")
 
 
 def _copy_whole(con: duckdb.DuckDBPyConnection, mart: str) -> None:
@@ -130,7 +130,7 @@ def sync_kept_mart(con: duckdb.DuckDBPyConnection, mart: str, from_previous: boo
         f"create table if not exists serving.{PUBLISHED_PERIODS} (mart varchar, period_id varchar, "
         "first_computed_by varchar, last_computed_by varchar, row_count bigint)"
     )
-    con.execute(f"delete from serving.{PUBLISHED_PERIODS} where mart = ?", [mart])
+    con.execute(f"delete from serving.{PUBLISHED_PERIODS} where mart = {quote_string(mart)}")
     if usable:
         con.execute(f"insert into serving.{PUBLISHED_PERIODS} select * from kept_stamps")
     return KeptMartSync(changed, row_count(con, f"serving.marts.{quote_identifier(mart)}"))

@@ -29,9 +29,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.csv as pa_csv
-
 from orchestration.postgres_url import PostgresUrl, mask_url
 from orchestration.sql_identifiers import UnsafeIdentifierError, quote_identifier
 from orchestration.warehouse import connect
@@ -158,7 +155,13 @@ def _shapes_in_postgres(cursor, schema: str) -> dict[str, tuple[tuple[str, str],
 
 
 def _copy_table(cursor, duck, schema: str, shape: TableShape) -> int:
-    """Stream one mart from DuckDB into PostgreSQL with COPY (CSV text), in Arrow record batches."""
+    """Stream one mart from DuckDB into PostgreSQL with COPY (CSV text), in Arrow record batches.
+
+    pyarrow is imported here, by the publications that use it: at the module's top it cost every run's
+    start-up ~0.3 s, though most runs publish nothing to PostgreSQL."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
     names = ", ".join(quote_identifier(column) for column, _ in shape.columns)
     target = f"{quote_identifier(schema)}.{quote_identifier(shape.name)}"
     reader = duck.execute(f"select {names} from marts.{quote_identifier(shape.name)}").to_arrow_reader(BATCH_ROWS)
