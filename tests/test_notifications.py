@@ -304,3 +304,23 @@ def test_runs_and_a_backfill_over_notified_days_send_nothing_more(tmp_path: Path
     assert _keys_by_event(mailbox.messages) == EXPECTED_RECIPIENTS
     listing = run_quotas("notifications", "--warehouse", str(warehouse))
     assert listing.stdout.count(" sent ") == 12
+
+
+def test_a_goal_named_like_a_parameter_is_recorded_with_its_name_as_written(tmp_path: Path) -> None:
+    """The goals' events reach the outbox as literals; a `$word` in their text is text, never a parameter."""
+    from orchestration.notifications import outbox
+    from orchestration.notifications.detection import Event
+
+    odd = "Reach $now, $nobody's '$channels' -- and $5k; drop table marts.notifications"
+    event = Event("goal_achieved", "g1", None, ("rep@example.com",), f"Goal achieved: {odd}", odd, date(2025, 11, 3))
+    with connect(tmp_path / "w.duckdb") as con:
+        con.execute("create schema marts")
+        recorded = outbox.record(con, [event], ("log", "email"), datetime(2025, 11, 14, 8, 0, tzinfo=UTC))
+        rows = con.execute(
+            "select channel, recipient, subject, body, status from marts.notifications order by channel"
+        ).fetchall()
+    assert recorded == 2
+    assert rows == [
+        ("email", "rep@example.com", f"Goal achieved: {odd}", odd, "pending"),
+        ("log", "rep@example.com", f"Goal achieved: {odd}", odd, "sent"),
+    ]

@@ -91,10 +91,10 @@ def record_rows(
     """
     ensure_outbox(con)
     before = _row_count(con)
-    statement = inline_parameters(
+    template = inline_parameters(
         f"""
         insert or ignore into marts.notifications ({", ".join(_RECORD_COLUMNS)})
-        with event_rows as ({rows_sql}),
+        with event_rows as ({EVENT_ROWS_MARK}),
         new_rows as (
             select
                 event_rows.*,
@@ -127,6 +127,10 @@ def record_rows(
         """,
         parameters | {"nobody": NOBODY, "announce_since": announce_since, "channels": list(channels), "now": now},
     )
+    # The event rows go in after the template's parameters: rows written as literals (the goals' events)
+    # hold names and text from the configuration, where a `$word` is text, not a parameter.
+    event_rows = inline_parameters(rows_sql, parameters) if parameters else rows_sql
+    statement = template.replace(EVENT_ROWS_MARK, event_rows)
     con.execute(statement)
     return _row_count(con) - before
 
@@ -136,6 +140,7 @@ def _row_count(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
+EVENT_ROWS_MARK = "/* event rows */"
 _EVENT_COLUMNS = (
     ("event_key", "varchar"),
     ("kind", "varchar"),
