@@ -9,8 +9,8 @@ What is cached: the code object `Environment.compile` returns for a source text,
 text, the template's name and file name, and everything of the environment that shapes the generated
 code (its class and code generator, extensions, syntax, sandboxing, finalize, the names of its filters and
 tests and how they are called). The same key always compiles to the same code, so a hit gives what a
-compilation would. The file is keyed by the versions of Python (the marshal format and bytecode) and
-Jinja. It is written whole (renamed into place) after each dbt command that compiled something new, and
+compilation would. The file is named by the versions of Python (the marshal format and bytecode), Jinja
+and dbt-common. It is written whole (renamed into place) after each dbt command that compiled something new, and
 holds what this process used plus what it found, up to `MAX_ENTRIES`, beyond which it keeps only what
 this process used.
 
@@ -92,9 +92,12 @@ def _read(path: Path) -> dict[str, bytes]:
 
 
 def cache_file(directory: Path) -> Path:
-    """The cache's file in `directory`, one per Python and Jinja version."""
+    """The cache's file in `directory`, one per version of Python, Jinja and dbt's Jinja environment
+    (dbt-common, whose parser subclass shapes the code under the same class names)."""
+    from importlib.metadata import version
+
     python = f"{sys.implementation.name}-{sys.version_info.major}.{sys.version_info.minor}.{sys.version_info.micro}"
-    return directory / f"jinja-code-{python}-jinja-{jinja2.__version__}.marshal"
+    return directory / f"jinja-code-{python}-jinja-{jinja2.__version__}-dbt-common-{version('dbt-common')}.marshal"
 
 
 def environment_signature(environment: jinja2.Environment) -> str:
