@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.sql_identifiers import quote_string
+from orchestration.sql_identifiers import values_list
 
 FINGERPRINTS = "_ingest.source_fingerprints"
 _HASHED_UP_TO = 64 * 2**20
@@ -51,8 +51,5 @@ def stored_fingerprints(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 def store_fingerprints(con: duckdb.DuckDBPyConnection, fingerprints: dict[str, str]) -> None:
     con.execute("create schema if not exists _ingest")
     con.execute(f"create or replace table {FINGERPRINTS} (table_name varchar primary key, fingerprint varchar)")
-    if fingerprints:
-        rows = ", ".join(
-            f"({quote_string(name)}, {quote_string(value)})" for name, value in sorted(fingerprints.items())
-        )
-        con.execute(f"insert into {FINGERPRINTS} values {rows}")  # literals: see sql_identifiers.py
+    if fingerprints:  # literals, not parameters: see sql_identifiers.py
+        con.execute(f"insert into {FINGERPRINTS} values {values_list(sorted(fingerprints.items()))}")

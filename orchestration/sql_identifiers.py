@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -32,16 +32,6 @@ def is_plain_identifier(name: str) -> bool:
 def quote_string(text: str) -> str:
     """A text value as a SQL string literal (paths, names and digests written into DuckDB statements)."""
     return "'" + text.replace("'", "''") + "'"
-
-
-def quote_date(day: date) -> str:
-    """A date as a SQL literal."""
-    return f"date '{day.isoformat()}'"
-
-
-def string_list(texts: Iterable[str]) -> str:
-    """Text values as the parenthesised list of an `in` or `values`: one quoted literal each."""
-    return ", ".join(f"({quote_string(text)})" for text in texts)
 
 
 def quote_identifier(name: str) -> str:
@@ -69,10 +59,15 @@ def sql_literal(value: object) -> str:
         kind = "timestamp" if value.tzinfo is None else "timestamptz"
         return f"cast({quote_string(value.isoformat())} as {kind})"
     if isinstance(value, date):
-        return quote_date(value)
+        return f"date '{value.isoformat()}'"
     if isinstance(value, list | tuple):
         return "[" + ", ".join(sql_literal(item) for item in value) + "]"
     raise TypeError(f"no SQL literal for a {type(value).__name__}")
+
+
+def values_list(rows: Iterable[Sequence[object]]) -> str:
+    """Rows as the list a `values` clause takes: `(literal, literal), (...)`, each value by `sql_literal`."""
+    return ", ".join("(" + ", ".join(sql_literal(value) for value in row) + ")" for row in rows)
 
 
 def inline_parameters(sql: str, parameters: Mapping[str, object]) -> str:

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import duckdb
 import pytest
 
-from orchestration.sql_identifiers import inline_parameters, sql_literal
+from orchestration.sql_identifiers import inline_parameters, sql_literal, values_list
 
 VALUES = [
     "plain",
@@ -47,3 +47,13 @@ def test_every_named_parameter_is_replaced_and_a_missing_one_is_named() -> None:
         inline_parameters("select $missing", {})
     with pytest.raises(TypeError):
         sql_literal(object())
+
+
+def test_rows_written_as_a_values_list_read_back_as_inserted_with_parameters() -> None:
+    rows = [("a'b", None, date(2025, 11, 14), 1.5), ("", "x", date(2024, 2, 29), -2.0)]
+    with duckdb.connect() as con:
+        con.execute("create table bound (t varchar, u varchar, d date, x double)")
+        con.executemany("insert into bound values (?, ?, ?, ?)", rows)
+        con.execute(f"create table inlined as select * from (values {values_list(rows)}) as v (t, u, d, x)")
+        assert con.execute("select * from inlined order by d").fetchall() == rows[::-1]
+        assert con.execute("select * from inlined except all select * from bound").fetchall() == []

@@ -21,7 +21,7 @@ import duckdb
 
 from orchestration.console_views import format_amount
 from orchestration.notifications.settings import NotificationSettings
-from orchestration.sql_identifiers import inline_parameters
+from orchestration.sql_identifiers import inline_parameters, values_list
 
 
 @dataclass(frozen=True)
@@ -40,23 +40,21 @@ class Event:
         return f"{self.kind}|{self.subject_id}|{threshold}"
 
 
-def recipients_sql(settings: NotificationSettings) -> tuple[str, dict[str, object]]:
+def recipients_sql(settings: NotificationSettings) -> str:
     """Who hears of a scope's events: `marts.notification_recipients`, except that a configured list of
     executive emails replaces the company's. Columns scope_type, scope_id, email (distinct)."""
-    override = bool(settings.executive_emails)
-    sql = (
+    return inline_parameters(
         "select distinct scope_type, scope_id, email from ("
         "select scope_type, scope_id, email from marts.notification_recipients "
         "where not ($override and scope_type = 'company') "
-        "union all select 'company', null, unnest($executives::varchar[]))"
+        "union all select 'company', null, unnest($executives::varchar[]))",
+        {"override": bool(settings.executive_emails), "executives": list(settings.executive_emails)},
     )
-    return sql, {"override": override, "executives": list(settings.executive_emails)}
 
 
 def _recipients(con: duckdb.DuckDBPyConnection, settings: NotificationSettings) -> dict[tuple[str, str | None], tuple]:
-    sql, parameters = recipients_sql(settings)
     table: dict[tuple[str, str | None], list[str]] = {}
-    for scope, scope_id, email in con.execute(inline_parameters(sql, parameters)).fetchall():
+    for scope, scope_id, email in con.execute(recipients_sql(settings)).fetchall():
         table.setdefault((scope, scope_id), []).append(email)
     return {key: tuple(sorted(emails)) for key, emails in table.items()}
 
@@ -107,7 +105,7 @@ def _sql_amount(value: str) -> str:
     )
 
 
-def quota_threshold_rows_sql(con: duckdb.DuckDBPyConnection, settings: NotificationSettings) -> tuple[str, dict]:
+def quota_threshold_rows_sql(con: duckdb.DuckDBPyConnection, settings: NotificationSettings) -> str:
     """The quota-threshold events the outbox has not recorded yet, as SQL: one row per event and recipient
     (recipient null: nobody), with the columns `outbox.record_rows` takes.
 
@@ -115,13 +113,8 @@ def quota_threshold_rows_sql(con: duckdb.DuckDBPyConnection, settings: Notificat
     about 600,000 quotas past a threshold at M (building each in Python took 13 s of the run); a daily run
     finds a few hundred. The recorded ones are left out in SQL too: they are found again by every tick."""
     thresholds = sorted(set(settings.thresholds))
-    values = ", ".join(f"($threshold_{i}, $label_{i})" for i in range(len(thresholds)))
-    parameters: dict[str, object] = {}
-    for i, threshold in enumerate(thresholds):
-        parameters[f"threshold_{i}"] = threshold
-        parameters[f"label_{i}"] = f"{threshold:g}"
-    recipients, recipient_parameters = recipients_sql(settings)
-    parameters |= recipient_parameters
+    values = values_list((threshold, f"{threshold:g}") for threshold in thresholds)
+    recipients = recipients_sql(settings)
     not_recorded = (
         "and not exists (select 1 from marts.notifications as known where known.event_key = "
         "'quota_threshold|' || progress.quota_id || '|' || thresholds.label)"
@@ -171,16 +164,15 @@ def quota_threshold_rows_sql(con: duckdb.DuckDBPyConnection, settings: Notificat
             on recipients.scope_type = events.recipient_scope
             and recipients.scope_id is not distinct from events.recipient_scope_id
         """
-    return sql, parameters
+    return sql
 
 
 def due_event_keys(con: duckdb.DuckDBPyConnection, settings: NotificationSettings) -> set[str]:
     """The keys of every event due and not yet recorded (read-only): what the sensor asks a tick for."""
     if not marts_ready(con):
         return set()
-    sql, parameters = quota_threshold_rows_sql(con, settings)
-    query = inline_parameters(f"select distinct event_key from ({sql})", parameters)
-    keys = {key for (key,) in con.execute(query).fetchall()}
+    sql = quota_threshold_rows_sql(con, settings)
+    keys = {key for (key,) in con.execute(f"select distinct event_key from ({sql})").fetchall()}
     goal_keys = {event.event_key for event in goal_events(con, settings)}
     if goal_keys and outbox_exists(con):
         recorded = con.execute(

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from orchestration.notifications.detection import Event
-from orchestration.sql_identifiers import inline_parameters, sql_literal
+from orchestration.sql_identifiers import inline_parameters, values_list
 
 CREATE_TABLE = """
 create table if not exists marts.notifications (
@@ -74,7 +74,6 @@ def ensure_outbox(con: duckdb.DuckDBPyConnection) -> None:
 def record_rows(
     con: duckdb.DuckDBPyConnection,
     rows_sql: str,
-    parameters: dict[str, object],
     channels: tuple[str, ...],
     now: datetime,
     announce_since: date | None = None,
@@ -82,12 +81,12 @@ def record_rows(
     """Record the notifications of the events `rows_sql` selects, in one statement; return how many rows
     were new.
 
-    `rows_sql` gives one row per event and recipient: event_key, kind, subject_id, threshold, recipient
-    (null: the event has nobody to tell, and only the log records it), subject, body, reached_on. Each
-    becomes one notification per channel, keyed event | recipient | channel; events recorded before are
-    left out. The log channel's rows are the log itself: they are recorded as sent. Events reached before
-    `announce_since` (old history seen for the first time) are recorded as skipped: never sent, and never
-    due again.
+    `rows_sql`, a finished statement (its values written as literals), gives one row per event and
+    recipient: event_key, kind, subject_id, threshold, recipient (null: the event has nobody to tell, and
+    only the log records it), subject, body, reached_on. Each becomes one notification per channel, keyed
+    event | recipient | channel; events recorded before are left out. The log channel's rows are the log
+    itself: they are recorded as sent. Events reached before `announce_since` (old history seen for the
+    first time) are recorded as skipped: never sent, and never due again.
     """
     ensure_outbox(con)
     before = _row_count(con)
@@ -125,13 +124,11 @@ def record_rows(
             body
         from new_rows
         """,
-        parameters | {"nobody": NOBODY, "announce_since": announce_since, "channels": list(channels), "now": now},
+        {"nobody": NOBODY, "announce_since": announce_since, "channels": list(channels), "now": now},
     )
-    # The event rows go in after the template's parameters: rows written as literals (the goals' events)
-    # hold names and text from the configuration, where a `$word` is text, not a parameter.
-    event_rows = inline_parameters(rows_sql, parameters) if parameters else rows_sql
-    statement = template.replace(EVENT_ROWS_MARK, event_rows)
-    con.execute(statement)
+    # The event rows go in after the template's parameters: their literals hold names and text from the
+    # configuration, where a `$word` is text, not a parameter.
+    con.execute(template.replace(EVENT_ROWS_MARK, rows_sql))
     return _row_count(con) - before
 
 
@@ -180,11 +177,11 @@ def record(
         return 0
     # The rows as literals (a goal's and a milestone's events are a few hundred at most): a registered
     # Arrow table or parameters would make DuckDB import pandas, ~0.6 s of a run that needs nothing else of it.
-    values = ",\n".join("(" + ", ".join(sql_literal(value) for value in row) + ")" for row in rows)
+    values = values_list(rows)
     typed = ", ".join(f"cast({name} as {kind}) as {name}" for name, kind in _EVENT_COLUMNS)
     names = ", ".join(name for name, _ in _EVENT_COLUMNS)
     rows_sql = f"select {typed} from (values {values}) as python_events ({names})"
-    return record_rows(con, rows_sql, {}, channels, now, announce_since)
+    return record_rows(con, rows_sql, channels, now, announce_since)
 
 
 def due_for_delivery(con: duckdb.DuckDBPyConnection, now: datetime) -> list[OutboxRow]:

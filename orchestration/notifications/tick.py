@@ -58,8 +58,8 @@ def run_tick(warehouse: Path, settings: NotificationSettings, now: datetime | No
     with connect(warehouse) as con:
         if marts_ready(con):  # a snapshot-only backfill builds no marts: nothing new, but deliveries go on
             since = _announce_since(con, settings)
-            quota_rows, parameters = quota_threshold_rows_sql(con, settings)
-            summary.recorded += outbox.record_rows(con, quota_rows, parameters, settings.channels, now, since)
+            quota_rows = quota_threshold_rows_sql(con, settings)
+            summary.recorded += outbox.record_rows(con, quota_rows, settings.channels, now, since)
             summary.recorded += outbox.record(con, goal_events(con, settings), settings.channels, now, since)
         if os.environ.get(FAILPOINT) == "after_record":
             os.kill(os.getpid(), signal.SIGKILL)

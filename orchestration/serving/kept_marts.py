@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import duckdb
 
 from orchestration.serving.catalog_queries import mart_columns, row_count, table_exists
-from orchestration.sql_identifiers import quote_date, quote_identifier, quote_string, string_list
+from orchestration.sql_identifiers import quote_identifier, quote_string, sql_literal, values_list
 
 # each mart and the table its rows are kept in
 KEPT_MARTS = {
@@ -85,13 +85,13 @@ def _replace_periods(con: duckdb.DuckDBPyConnection, mart: str, periods: frozens
     name = quote_identifier(mart)
     if periods:
         con.execute("create or replace temp table changed_kept_periods (period_id varchar)")
-        con.execute(f"insert into changed_kept_periods values {string_list(sorted(periods))}")
+        con.execute(f"insert into changed_kept_periods values {values_list((period,) for period in sorted(periods))}")
         in_changed = "period_id in (select period_id from changed_kept_periods)"
         con.execute(f"delete from serving.marts.{name} where {in_changed}")
         con.execute(f"insert into serving.marts.{name} by name select * from build.marts.{name} where {in_changed}")
     # the mart's own as-of date (every row of a mart view carries the same one)
     as_of = con.execute(f"select max(as_of_date) from build.marts.{name}").fetchone()[0]  # type: ignore[index]
-    day = "null" if as_of is None else quote_date(as_of)
+    day = f"cast({sql_literal(as_of)} as date)"
     con.execute(f"update serving.marts.{name} set as_of_date = {day} where as_of_date is distinct from {day}")
 
 

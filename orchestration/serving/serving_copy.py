@@ -28,7 +28,7 @@ import duckdb
 from orchestration.serving.kept_marts import KEPT_MARTS, drop_unpublished_stamps, sync_kept_mart
 from orchestration.serving.paths import ServingPaths, publish_version, staging_directory
 from orchestration.serving.snapshot_history import SNAPSHOTS, SnapshotSync, sync_snapshots, write_snapshot_months
-from orchestration.sql_identifiers import inline_parameters, quote_date, quote_identifier, quote_string
+from orchestration.sql_identifiers import quote_identifier, quote_string, sql_literal
 from orchestration.warehouse import connect
 
 MANIFEST = "published.json"
@@ -72,14 +72,12 @@ NOT_SERVED = ("notifications",)
 def mart_tables(con, catalog: str) -> list[str]:
     """Every table and view of the catalog's `marts` schema but the outbox. Some marts are views in the
     warehouse (kept rows plus the as-of date); every copy is a table."""
+    name = quote_string(catalog)
     rows = con.execute(
-        inline_parameters(
-            "select table_name from duckdb_tables() where database_name = $catalog and schema_name = 'marts' "
-            "union all "
-            "select view_name from duckdb_views() where database_name = $catalog and schema_name = 'marts' "
-            "order by 1",
-            {"catalog": catalog},
-        )
+        f"select table_name from duckdb_tables() where database_name = {name} and schema_name = 'marts' "
+        "union all "
+        f"select view_name from duckdb_views() where database_name = {name} and schema_name = 'marts' "
+        "order by 1"
     ).fetchall()
     return [str(name) for (name,) in rows if name not in NOT_SERVED]
 
@@ -163,11 +161,10 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
             counts[table] = int(con.execute(f"select count(*) from serving.marts.{name}").fetchone()[0])  # type: ignore[index]
         if SNAPSHOTS not in tables:
             con.execute(f"drop table if exists serving.marts.{SNAPSHOTS}")
-        as_of_literal = "null::date" if as_of is None else quote_date(as_of)
         con.execute(
             f"create table serving.marts.{PUBLICATION_TABLE} as "
-            f"select {as_of_literal} as as_of_date, {quote_string(published_at.isoformat())}::timestamptz "
-            f"as published_at, {quote_string(version)} as version"
+            f"select cast({sql_literal(as_of)} as date) as as_of_date, {sql_literal(published_at)} as published_at, "
+            f"{sql_literal(version)} as version"
         )
         publication = Publication(version, as_of, published_at, counts, history.changed_days, copied_periods)
         staged = staging_directory(serving.parquet, version)

@@ -29,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.serving.catalog_queries import mart_columns, row_count, table_exists
-from orchestration.sql_identifiers import quote_date, quote_string
+from orchestration.sql_identifiers import quote_string, values_list
 
 SNAPSHOTS = "quota_snapshots"
 WAREHOUSE_DAYS = "_dbt_state.quota_snapshot_days"
@@ -76,7 +76,7 @@ def _replace_days(con: duckdb.DuckDBPyConnection, days: frozenset[date]) -> None
     if not days:
         return
     con.execute("create or replace temp table changed_snapshot_days (snapshot_date date)")
-    con.execute(f"insert into changed_snapshot_days values {', '.join(f'({quote_date(day)})' for day in sorted(days))}")
+    con.execute(f"insert into changed_snapshot_days values {values_list((day,) for day in sorted(days))}")
     con.execute(
         f"delete from serving.marts.{SNAPSHOTS} "
         "where snapshot_date in (select snapshot_date from changed_snapshot_days)"
