@@ -30,7 +30,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -54,6 +54,12 @@ class Measurement:
     peak_rss_mib: float
     dbt_seconds: float | None = None
     rows: int | None = None
+    run_seconds: float | None = None
+    """The run's own clock (`run finished in`): the wall time less the process's start and its last lines."""
+    step_seconds: dict[str, float] = field(default_factory=dict)
+    """The run's `time by step:` line (orchestration/run_timing.py)."""
+    largest_models: list[tuple[str, float]] = field(default_factory=list)
+    """The dbt models that took longest in the run's last dbt invocation, by dbt's own timing."""
 
 
 GNU_TIME = Path("/usr/bin/time")
@@ -85,6 +91,27 @@ def _measure(step: str, scale: str, command: list[str]) -> tuple[Measurement, st
     (RESULTS / "logs").mkdir(parents=True, exist_ok=True)
     (RESULTS / "logs" / f"{log_name}.log").write_text(output)  # where the time went, for profiling
     return Measurement(step, scale, round(wall, 2), round(cpu, 2), round(peak_kib / 1024, 1)), output
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_MODEL_DONE = re.compile(r"\d+ of \d+ OK \D*? model (?:\w+\.)?(?P<name>\w+)\s.*?in (?P<seconds>[\d.]+)s\]")
+_RUN_FINISHED = re.compile(r"(?:run|backfill) finished in ([\d.]+) s")
+LARGEST_MODELS = 4
+
+
+def read_run_timing(measurement: Measurement, output: str) -> Measurement:
+    """Fill in what the run's output says of its own time: its clock, its steps and dbt's largest models
+    (of the last dbt invocation, the one the `dbt` column times)."""
+    from orchestration.run_timing import parse_step_times
+
+    text = _ANSI.sub("", output)
+    finished = _RUN_FINISHED.findall(text)
+    measurement.run_seconds = float(finished[-1]) if finished else None
+    measurement.step_seconds = parse_step_times(text)
+    last_invocation = text.rsplit("Running with dbt=", 1)[-1]
+    models = [(match["name"], float(match["seconds"])) for match in _MODEL_DONE.finditer(last_invocation)]
+    measurement.largest_models = sorted(models, key=lambda model: -model[1])[:LARGEST_MODELS]
+    return measurement
 
 
 def generate(scale: str) -> Path:
@@ -156,7 +183,7 @@ def run_pipeline(
     measurement.dbt_seconds = float(dbt_time.group(1)) if dbt_time else None
     loaded = re.search(r"loaded ([\d,]+) source rows", output)
     measurement.rows = int(loaded.group(1).replace(",", "")) if loaded else None
-    return measurement
+    return read_run_timing(measurement, output)
 
 
 def run_backfill(
@@ -185,7 +212,7 @@ def run_backfill(
     measurement.dbt_seconds = dbt_times[-1] if dbt_times else None
     written = re.search(r"quota_snapshots: ([\d,]+) rows", output)
     measurement.rows = int(written.group(1).replace(",", "")) if written else None
-    return measurement
+    return read_run_timing(measurement, output)
 
 
 def run_report(scale: str) -> Measurement:
@@ -294,6 +321,42 @@ def markdown_table(measurements: list[Measurement]) -> str:
             f"| {m.step} | {m.scale} | {rows} | {m.wall_seconds:.1f} s | {dbt} | {rest} | {m.cpu_seconds:.1f} s "
             f"| {m.peak_rss_mib / 1024:.2f} GiB |"
         )
+    return "\n".join(lines)
+
+
+STEP_COLUMNS = {
+    "load": ("load",),
+    "models and snapshots": ("models", "snapshots"),
+    "publication": ("publication", "docs site", "application tables"),
+    "Dagster and set-up": ("Dagster and set-up",),
+}
+"""The breakdown's columns, each the sum of some labels of the run's `time by step:` line."""
+
+
+def step_table(measurements: list[Measurement]) -> str:
+    """Where each run's wall time went: the process's start and last lines (the summary and the
+    notification tick, outside the run's clock), then the run's own steps, and dbt's largest models."""
+    timed = [m for m in measurements if m.step_seconds and m.run_seconds is not None]
+    if not timed:
+        return ""
+    lines = [
+        "Where each run's wall time went: the process's start and its last lines (outside the run's own clock:"
+        " imports, the summary, the notification tick), then the run's steps as Dagster timed them, and the"
+        " dbt models that took longest in its last dbt invocation (two run at once, except in a large build"
+        " from nothing).",
+        "",
+        "| step | scale | wall time | start and last lines | " + " | ".join(STEP_COLUMNS) + " | largest dbt models |",
+        "|---|---|---:|---:|" + "---:|" * len(STEP_COLUMNS) + "---|",
+    ]
+    for m in timed:
+        known = {label for labels in STEP_COLUMNS.values() for label in labels}
+        columns = [sum(m.step_seconds.get(label, 0.0) for label in labels) for labels in STEP_COLUMNS.values()]
+        other = sum(seconds for label, seconds in m.step_seconds.items() if label not in known)
+        columns[-1] += other  # a step this table does not know yet counts with Dagster's own time
+        outside = m.wall_seconds - (m.run_seconds or 0.0)
+        models = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in m.largest_models) or "-"
+        cells = " | ".join(f"{seconds:.1f} s" for seconds in columns)
+        lines.append(f"| {m.step} | {m.scale} | {m.wall_seconds:.1f} s | {outside:.1f} s | {cells} | {models} |")
     return "\n".join(lines)
 
 
@@ -470,7 +533,12 @@ def main() -> None:
         measurements.append(measurement)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps([asdict(m) for m in measurements], indent=2))
-    table = markdown_table(measurements) + "".join(f"\n\n{note}" for note in notes)
+    breakdown = step_table(measurements)
+    table = (
+        markdown_table(measurements)
+        + (f"\n\n{breakdown}" if breakdown else "")
+        + "".join(f"\n\n{note}" for note in notes)
+    )
     print(table)
     if not args.no_readme:
         write_readme(table)

@@ -178,6 +178,7 @@ def _run(
 ) -> None:
     from orchestration.ingest import check_source, describe_source
     from orchestration.pipeline_runner import RunRequest, run_pipeline
+    from orchestration.run_timing import describe_step_times
 
     check_source(source)  # a bad source fails here in a second, with one line, before Dagster starts
     started = time.monotonic()
@@ -186,8 +187,10 @@ def _run(
     request = RunRequest(
         _source_argument(source), warehouse.resolve(), as_of, company, full_extract, serving_dir, full_refresh
     )
-    run_pipeline(request)
-    _say(f"run finished in {time.monotonic() - started:.1f} s → {warehouse}")
+    steps = run_pipeline(request)
+    run_seconds = time.monotonic() - started
+    _say(f"run finished in {run_seconds:.1f} s → {warehouse}")
+    _say(describe_step_times(steps, run_seconds))
 
 
 def _print_summary(warehouse: Path) -> None:
@@ -241,6 +244,7 @@ def command_run(args: argparse.Namespace) -> None:
 def command_backfill(args: argparse.Namespace) -> None:
     from orchestration.mart_queries import snapshot_days
     from orchestration.pipeline_runner import RunRequest, run_pipeline
+    from orchestration.run_timing import describe_step_times
 
     company = _company_settings(args)
     if args.snapshots_only:
@@ -262,8 +266,10 @@ def command_backfill(args: argparse.Namespace) -> None:
         _source_argument(source), args.warehouse.resolve(), args.end, company, args.full_extract, _serving_dir(args)
     )
     job = "snapshot_write" if args.snapshots_only else "snapshot_backfill"
-    run_pipeline(request, job, args.start, args.end)
-    _say(f"backfill finished in {time.monotonic() - started:.1f} s → {args.warehouse}")
+    steps = run_pipeline(request, job, args.start, args.end)
+    run_seconds = time.monotonic() - started
+    _say(f"backfill finished in {run_seconds:.1f} s → {args.warehouse}")
+    _say(describe_step_times(steps, run_seconds))
     written = snapshot_days(args.warehouse, args.start, args.end)
     print(f"quota_snapshots: {sum(written.values()):,} rows over {len(written)} days ({args.start} .. {args.end})")
     _notify(args.warehouse, args.config)

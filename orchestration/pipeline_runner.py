@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.run_timing import StepTime, step_times
 from orchestration.settings import CompanySettings
 
 # A PostgreSQL source URL reaches the run through this variable, never through the run config: run config
@@ -98,8 +99,9 @@ def run_pipeline(
     job_name: str = "quota_pipeline",
     first_day: date | None = None,
     last_day: date | None = None,
-) -> None:
-    """Execute the job in this process; raise PipelineFailure with one line when it fails.
+) -> list[StepTime]:
+    """Execute the job in this process; raise PipelineFailure with one line when it fails, else return
+    how long each step took.
 
     The daily job runs the partition of the as-of date. With `first_day`/`last_day` the job runs the whole
     range of daily partitions as one run (the snapshot models take the range in one dbt invocation).
@@ -123,3 +125,4 @@ def run_pipeline(
         )
     if not result.success:
         raise PipelineFailure(_first_failure_message(result))
+    return step_times(result.all_events)

@@ -38,10 +38,13 @@ def run_quotas(
 PANDAS_TRIPWIRE = Path(__file__).parent / "support" / "import_tripwire"
 PANDAS_IMPORTS = "pandas_imports.txt"
 """Beside a warehouse built by `quotas_run`: who imported pandas during the run, if anyone did."""
+RUN_OUTPUT = "run_output.txt"
+"""Beside a warehouse built by `quotas_run`: what the run wrote to stdout and stderr."""
 
 
 def quotas_run(source: Path, warehouse: Path, as_of: date, timezone: str) -> Path:
-    """`quotas run` on `source`, noting in PANDAS_IMPORTS beside the warehouse any import of pandas."""
+    """`quotas run` on `source`, noting in PANDAS_IMPORTS beside the warehouse any import of pandas, and
+    keeping the run's output in RUN_OUTPUT beside it."""
     completed = run_quotas(
         "run",
         "--source",
@@ -58,6 +61,7 @@ def quotas_run(source: Path, warehouse: Path, as_of: date, timezone: str) -> Pat
         },
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
+    (warehouse.parent / RUN_OUTPUT).write_text(completed.stdout + completed.stderr)
     return warehouse
 
 

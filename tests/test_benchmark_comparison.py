@@ -3,25 +3,14 @@ rows two warehouses do not share, on warehouses made here with known differences
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.benchmark_script import benchmark_script
+
 AS_OF = date(2025, 11, 14)
-
-
-def _benchmark_module():
-    """benchmarks/ is a folder of scripts, not a package: the script is loaded by its path."""
-    if "run_benchmarks" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("run_benchmarks", ROOT / "benchmarks" / "run_benchmarks.py")
-        module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-        sys.modules["run_benchmarks"] = module  # its dataclasses look their module up there
-        spec.loader.exec_module(module)  # type: ignore[union-attr]
-    return sys.modules["run_benchmarks"]
 
 
 def _warehouse(path: Path, progress: list[tuple], snapshots: list[tuple], outbox: list[tuple]) -> Path:
@@ -53,8 +42,8 @@ def test_marts_differ_by_the_rows_either_warehouse_lacks_copies_included_and_the
         snapshots=[("q1", AS_OF, 10)],
         outbox=[("n1", "2025-11-15 09:00:00+00")],
     )
-    differences = _benchmark_module().mart_differences(incremental, rebuilt, AS_OF)
+    differences = benchmark_script().mart_differences(incremental, rebuilt, AS_OF)
     # quota_progress: the extra copy of q2 on one side, q3 on the other; the snapshots of the day agree;
     # the outbox, a log of when messages went out, is not compared
     assert differences == {"kept_rows": 2, "quota_progress": 2, "quota_snapshots": 0}
-    assert _benchmark_module().mart_differences(rebuilt, rebuilt, AS_OF) == dict.fromkeys(differences, 0)
+    assert benchmark_script().mart_differences(rebuilt, rebuilt, AS_OF) == dict.fromkeys(differences, 0)
