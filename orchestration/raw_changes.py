@@ -216,10 +216,12 @@ LAST_SAFE_HOUR = 70_389_528  # 10000-01-01, likewise
 def _instants_of_changed_keys(con: duckdb.DuckDBPyConnection, contract: TableContract) -> str:
     """A condition that every row of the changed keys meets, on the instant column alone: the changed hours
     as literal ranges of instants (runs of consecutive hours; one range from the first to the last past
-    MAX_INSTANT_RANGES), or no instant for the changed buckets of ids. DuckDB checks it against each row
-    group's minimum and maximum, so the delete and the file's second read skip the row groups of other
-    hours (at M: 2 s -> 0.2 s and 2.5 s -> 0.8 s for one day of activities; rows are stored roughly in
-    time order). The key condition after it keeps the result exact."""
+    MAX_INSTANT_RANGES), or no instant for the changed buckets of ids. It is a cheap test on one column
+    that DuckDB applies before the change key (counting one day's rows among 95M activities: 0.18 s with
+    it first, 0.83 s with the key alone), and checks against each row group's minimum and maximum: where
+    rows lie roughly in time order, the row groups of other hours are not read at all. (The generated M
+    files are in id order with instants spread over every row group, so there only the first gain holds.)
+    The key condition after it keeps the result exact."""
     instant = quote_identifier(contract.change_instant or "")
     runs = con.execute(
         "select min(change_key), max(change_key) from ("
