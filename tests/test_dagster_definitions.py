@@ -95,6 +95,15 @@ def test_the_backfill_job_writes_snapshots_without_rebuilding_the_as_of_marts() 
     assert "marts/leaderboard" not in keys
 
 
+def test_the_backfill_job_closes_the_ledgers_bookkeeping_it_opens() -> None:
+    """It changes the event ledgers, so it writes their state and the daily values' date fingerprints."""
+    keys = {key.to_user_string() for key in defs.resolve_job_def("snapshot_backfill").asset_layer.executable_asset_keys}
+    for ledger in ("activity", "lead", "deal"):
+        assert f"intermediate/int_{ledger}_duplicate_changes" in keys  # invalidates the state
+        assert f"intermediate/int_{ledger}_ledger_state" in keys  # writes it again
+    assert {"intermediate/int_ledger_changed_dates", "intermediate/int_ledger_fingerprints"} <= keys
+
+
 def test_dbt_commands_run_in_a_forked_server_that_reports_the_first_error_and_releases_the_warehouse(
     tmp_path: Path,
 ) -> None:

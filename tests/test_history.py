@@ -380,6 +380,43 @@ def test_a_reopened_deal_unachieves_the_goal_but_leaves_earlier_snapshots_alone(
     assert _values(warehouse)[("q1", date(2025, 1, 31))] == 600
 
 
+def test_a_backfill_leaves_the_ledger_complete_so_the_next_run_recomputes_nothing(
+    tiny_source: Path, backfill: tuple[Path, str], tiny_warehouse: Path, tmp_path: Path
+) -> None:
+    """A backfill that reads the source changes the event ledgers; it must also write their state and the
+    daily values' date fingerprints, or the next daily run rebuilds the whole ledger (at M a minute)."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(backfill[0], warehouse)
+
+    completed = run_quotas(
+        "run",
+        "--source",
+        str(tiny_source),
+        "--warehouse",
+        str(warehouse),
+        "--as-of",
+        TINY_AS_OF.isoformat(),
+        "--timezone",
+        TINY_TIMEZONE,
+    )
+
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for ledger in ("activity", "lead", "deal"):
+            rebuilt, changed_hours = con.execute(
+                "select bool_or(full_rebuild), count(*) filter (where kind = 'hour' and changed) "
+                f"from intermediate.int_{ledger}_ledger_changes"
+            ).fetchone()
+            assert (rebuilt, changed_hours) == (False, 0), f"the {ledger} ledger was recomputed"
+        (recomputed_dates,) = con.execute(
+            "select count(*) from intermediate.int_ledger_changed_dates where needs_recompute"
+        ).fetchone()
+    assert recomputed_dates == 0
+    for mart in ("quota_progress", "leaderboard", "quota_rollups", "quarantine"):
+        after_backfill = sorted(read_mart(warehouse, mart), key=repr)
+        assert after_backfill == sorted(read_mart(tiny_warehouse, mart), key=repr), mart
+
+
 def test_snapshots_only_writes_more_days_from_the_ledger_already_built(
     tiny_source: Path, backfill: tuple[Path, str], tmp_path: Path
 ) -> None:
