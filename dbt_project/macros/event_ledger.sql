@@ -407,6 +407,14 @@ from dates
     {{- return(ranges) -}}
 {%- endmacro %}
 
+{#- Whether this run recomputes any bucket of rows without an instant. Without one, the filters below leave
+    their clause for such rows out: DuckDB evaluates it on every row it scans (the activities' rejected
+    rows of a day without changes at M: 0.37-1.3 s alone, nothing without the clause). -#}
+{% macro _any_undated_recomputed(recomputed_dates) -%}
+    {%- set result = run_query('select count(*) from ' ~ recomputed_dates ~ ' where credit_date is null') -%}
+    {{- return(result.columns[0].values()[0] > 0) -}}
+{%- endmacro %}
+
 {#- The filter of an incremental event model's rows: nothing on a full rebuild (or a first build), else
     the rows whose local date this run recomputes (and, given `undated_id_column`, the rows without an
     instant in the buckets that changed). With `date_column` none, the rows of the recomputed dates' hours
@@ -430,7 +438,7 @@ from dates
             {%- else %}
             false
             {%- endif %}
-            {%- if undated_id_column is not none %}
+            {%- if undated_id_column is not none and _any_undated_recomputed(recomputed_dates) %}
             or ({{ instant_column }} is null and {{ undated_bucket(undated_id_column) }} in (
                 select undated_bucket from {{ recomputed_dates }} where credit_date is null))
             {%- endif %}
@@ -454,12 +462,13 @@ from dates
         {%- else -%}
             delete from {{ this }}
             where {{ date_column }} in (select credit_date from {{ recomputed_dates }} where credit_date is not null)
-                {%- if undated_id_column is not none %}
+                {%- if not _any_undated_recomputed(recomputed_dates) %}
+                {#- no bucket of undated rows is recomputed: their rows stay #}
+                {%- elif undated_id_column is not none %}
                 or ({{ date_column }} is null and {{ undated_bucket(undated_id_column) }} in (
                     select undated_bucket from {{ recomputed_dates }} where credit_date is null))
                 {%- else %}
-                or ({{ date_column }} is null
-                    and exists (select 1 from {{ recomputed_dates }} where credit_date is null))
+                or {{ date_column }} is null
                 {%- endif %}
         {%- endif -%}
     {%- endif -%}
