@@ -19,6 +19,12 @@
     recomputes (int_ledger_changed_dates), sums the credits of every day from there on, and continues each
     series from its last kept total. -#}
 -- depends_on: {{ ref('int_ledger_changed_dates') }}
+{#- A run that recomputes no date adds nothing: said as `false`, DuckDB reads neither the credits nor the kept
+    totals (at M 0.85 s of query, 1.4 s in the run, for no row). -#}
+{%- set recomputes_dates = true -%}
+{%- if execute and is_incremental() -%}
+    {%- set recomputes_dates = run_query(first_recomputed_date()).columns[0].values()[0] is not none -%}
+{%- endif %}
 
 with
 
@@ -39,7 +45,9 @@ credits as (
         on covered_days.metric_type = credits.metric_type
         and covered_days.metric_field is not distinct from credits.metric_field
         and covered_days.credit_date = credits.credit_date
-    {%- if is_incremental() %}
+    {%- if not recomputes_dates %}
+    where false
+    {%- elif is_incremental() %}
     where credits.credit_date >= ({{ first_recomputed_date() }})
     {%- endif %}
 ),
@@ -91,6 +99,9 @@ daily as (
 kept_totals as (
     select series_id, arg_max(value_to_date, credit_date) as value_to_date
     from {{ this }}
+    {%- if not recomputes_dates %}
+    where false
+    {%- endif %}
     group by series_id
 ),
 {%- endif %}
