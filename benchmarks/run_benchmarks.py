@@ -34,6 +34,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from orchestration.run_timing import DAGSTER_LABEL, STEP_LABELS, parse_step_times
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DATA = ROOT / "data" / "benchmarks"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -102,8 +104,6 @@ LARGEST_MODELS = 4
 def read_run_timing(measurement: Measurement, output: str) -> Measurement:
     """Fill in what the run's output says of its own time: its clock, its steps and dbt's largest models
     (of the last dbt invocation, the one the `dbt` column times)."""
-    from orchestration.run_timing import parse_step_times
-
     text = _ANSI.sub("", output)
     finished = _RUN_FINISHED.findall(text)
     measurement.run_seconds = float(finished[-1]) if finished else None
@@ -325,12 +325,14 @@ def markdown_table(measurements: list[Measurement]) -> str:
 
 
 STEP_COLUMNS = {
-    "load": ("load",),
-    "models and snapshots": ("models", "snapshots"),
-    "publication": ("publication", "docs site", "application tables"),
-    "Dagster and set-up": ("Dagster and set-up",),
+    "load": (STEP_LABELS["raw_source_tables"],),
+    "models and snapshots": (STEP_LABELS["quota_dbt_models"], STEP_LABELS["quota_snapshot_models"]),
+    "publication": (STEP_LABELS["serving_copy"], STEP_LABELS["docs_site"], STEP_LABELS["application_tables"]),
+    DAGSTER_LABEL: (DAGSTER_LABEL,),
 }
-"""The breakdown's columns, each the sum of some labels of the run's `time by step:` line."""
+"""The breakdown's columns, each the sum of some labels of the run's `time by step:` line; a label no column
+names (a step added later) counts with Dagster's own time."""
+KNOWN_STEP_LABELS = {label for labels in STEP_COLUMNS.values() for label in labels}
 
 
 def step_table(measurements: list[Measurement]) -> str:
@@ -349,13 +351,12 @@ def step_table(measurements: list[Measurement]) -> str:
         "|---|---|---:|---:|" + "---:|" * len(STEP_COLUMNS) + "---|",
     ]
     for m in timed:
-        known = {label for labels in STEP_COLUMNS.values() for label in labels}
-        columns = [sum(m.step_seconds.get(label, 0.0) for label in labels) for labels in STEP_COLUMNS.values()]
-        other = sum(seconds for label, seconds in m.step_seconds.items() if label not in known)
-        columns[-1] += other  # a step this table does not know yet counts with Dagster's own time
+        steps = m.step_seconds
+        columns = {name: sum(steps.get(label, 0.0) for label in labels) for name, labels in STEP_COLUMNS.items()}
+        columns[DAGSTER_LABEL] += sum(seconds for label, seconds in steps.items() if label not in KNOWN_STEP_LABELS)
         outside = m.wall_seconds - (m.run_seconds or 0.0)
         models = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in m.largest_models) or "-"
-        cells = " | ".join(f"{seconds:.1f} s" for seconds in columns)
+        cells = " | ".join(f"{seconds:.1f} s" for seconds in columns.values())
         lines.append(f"| {m.step} | {m.scale} | {m.wall_seconds:.1f} s | {outside:.1f} s | {cells} | {models} |")
     return "\n".join(lines)
 

@@ -17,9 +17,13 @@ import warnings
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from orchestration.settings import CompanySettings, SettingsError, load_company_settings
+
+if TYPE_CHECKING:
+    from orchestration.run_timing import StepTime
 
 DEMO_SOURCE = Path("data/sample_crm")
 DEMO_WAREHOUSE = Path("data/warehouse.duckdb")
@@ -178,7 +182,6 @@ def _run(
 ) -> None:
     from orchestration.ingest import check_source, describe_source
     from orchestration.pipeline_runner import RunRequest, run_pipeline
-    from orchestration.run_timing import describe_step_times
 
     check_source(source)  # a bad source fails here in a second, with one line, before Dagster starts
     started = time.monotonic()
@@ -187,9 +190,15 @@ def _run(
     request = RunRequest(
         _source_argument(source), warehouse.resolve(), as_of, company, full_extract, serving_dir, full_refresh
     )
-    steps = run_pipeline(request)
+    _say_finished("run", started, run_pipeline(request), warehouse)
+
+
+def _say_finished(what: str, started: float, steps: list[StepTime], warehouse: Path) -> None:
+    """The run's last progress lines: how long it took, and where that time went step by step."""
+    from orchestration.run_timing import describe_step_times
+
     run_seconds = time.monotonic() - started
-    _say(f"run finished in {run_seconds:.1f} s → {warehouse}")
+    _say(f"{what} finished in {run_seconds:.1f} s → {warehouse}")
     _say(describe_step_times(steps, run_seconds))
 
 
@@ -244,7 +253,6 @@ def command_run(args: argparse.Namespace) -> None:
 def command_backfill(args: argparse.Namespace) -> None:
     from orchestration.mart_queries import snapshot_days
     from orchestration.pipeline_runner import RunRequest, run_pipeline
-    from orchestration.run_timing import describe_step_times
 
     company = _company_settings(args)
     if args.snapshots_only:
@@ -266,10 +274,7 @@ def command_backfill(args: argparse.Namespace) -> None:
         _source_argument(source), args.warehouse.resolve(), args.end, company, args.full_extract, _serving_dir(args)
     )
     job = "snapshot_write" if args.snapshots_only else "snapshot_backfill"
-    steps = run_pipeline(request, job, args.start, args.end)
-    run_seconds = time.monotonic() - started
-    _say(f"backfill finished in {run_seconds:.1f} s → {args.warehouse}")
-    _say(describe_step_times(steps, run_seconds))
+    _say_finished("backfill", started, run_pipeline(request, job, args.start, args.end), args.warehouse)
     written = snapshot_days(args.warehouse, args.start, args.end)
     print(f"quota_snapshots: {sum(written.values()):,} rows over {len(written)} days ({args.start} .. {args.end})")
     _notify(args.warehouse, args.config)
