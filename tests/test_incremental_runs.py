@@ -51,7 +51,7 @@ COMPARED = [
     "intermediate.int_deals_checked",
     "intermediate.int_activities_rejected",
     "intermediate.int_leads_rejected",
-    "intermediate.int_user_running_totals",
+    "intermediate.int_series_daily_values",
     "intermediate.int_rollup_daily_values",
     "intermediate.int_rollup_target_daily_values",
 ]
@@ -160,6 +160,20 @@ def _recomputed_dates(warehouse: Path) -> set[date]:
     return {day for (day,) in rows}
 
 
+def _series_daily_values(warehouse: Path) -> dict[tuple, object]:
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute("select series_id, credit_date, daily_value from intermediate.int_series_daily_values")
+        return {(series, day): value for series, day, value in rows.fetchall()}
+
+
+def _series_daily_value_changes(warehouse: Path) -> dict[tuple, object]:
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            "select series_id, credit_date, daily_value from intermediate.int_series_daily_value_changes"
+        )
+        return {(series, day): value for series, day, value in rows.fetchall()}
+
+
 def _daily_run(warehouse: Path, source: Path) -> set[str]:
     """What a daily run does to the models: bring everything up to date, then write D's snapshots.
     Returns the reusable tables the models' invocation reused."""
@@ -186,6 +200,7 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     serving = ServingPaths(tmp_path / "serving")
     assert publish_serving_copy(warehouse, serving).copied_periods == dict.fromkeys(KEPT_MARTS, "all")
     source = copy_source(tiny_source, tmp_path / "crm")
+    daily_values_the_evening_before = _series_daily_values(warehouse)
 
     # the next day, with that day's events, from another directory: a new source, so every table is
     # loaded and every reusable table built
@@ -198,6 +213,17 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     # only the local dates of the day's events (in New York, a UTC day spans two local dates)
     assert recomputed and recomputed <= {date(2025, 11, 11), date(2025, 11, 12)}
     assert len(all_dates) > 300
+    # the series' daily values changed are exactly those that differ from the evening before's, all on
+    # recomputed dates, and fewer than the values of those dates: only they were deleted and written
+    changes = _series_daily_value_changes(warehouse)
+    daily_values = _series_daily_values(warehouse)
+    assert changes == {
+        key: daily_values.get(key)
+        for key in daily_values.keys() | daily_values_the_evening_before.keys()
+        if daily_values.get(key) != daily_values_the_evening_before.get(key)
+    }
+    assert changes and {day for _, day in changes} <= recomputed
+    assert len(changes) < len([key for key in daily_values if key[1] in recomputed])
     # the targets near either as-of date or holding a recomputed date are valued again, and only those
     revalued = _revalued_targets(warehouse)
     assert revalued == _targets_near(warehouse, evening_before, TINY_AS_OF, recomputed)
@@ -266,6 +292,7 @@ RETIRED = (
     "int_individual_target_daily_values",
     "int_target_cumulative_values",
     "int_user_daily_values",
+    "int_user_running_totals",
 )
 
 
@@ -290,6 +317,11 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date_reuses_the_reusable_t
         # what a warehouse built before the running-sum design still holds
         for name in (RETIRED[0], RETIRED[1], RETIRED[3]):
             con.execute(f"create table intermediate.{name} as select 1 as stale")
+        # and the running totals stored beside each daily value before they were summed at lookup
+        con.execute(
+            f"create table intermediate.{RETIRED[4]} as select 1 as series_id, date '2025-01-01' as credit_date, "
+            "1.0 as daily_value, 1.0 as value_to_date"
+        )
         con.execute(f"create view intermediate.{RETIRED[2]} as select 1 as stale")
         # and the rollups' daily values as they were stored before they were numbered: by name
         con.execute(
@@ -297,7 +329,7 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date_reuses_the_reusable_t
             "'revenue' as metric_type, null as metric_field, 'company' as scope_type, null as team_id, "
             "date '2025-01-01' as credit_date, 1.0 as daily_value"
         )
-    assert len(_retired_relations_left(warehouse)) == 4
+    assert len(_retired_relations_left(warehouse)) == 5
 
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
 
@@ -316,7 +348,7 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date_reuses_the_reusable_t
     assert check["status"] == "pass" and "where false" in check["compiled_code"]
     # nor on the daily values of the dates this run did not recompute (here: every date)
     (daily_check,) = [
-        r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_user_running_totals_")
+        r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_series_daily_values_")
     ]
     assert daily_check["status"] == "pass" and "int_ledger_changed_dates" in daily_check["compiled_code"]
     # the deals' credit shares: only those of the deals whose credits this run writes (here: none); the

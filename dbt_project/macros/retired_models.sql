@@ -10,6 +10,7 @@
         ('intermediate', 'int_target_daily_values'),
         ('intermediate', 'int_target_cumulative_values'),
         ('intermediate', 'int_user_daily_values'),
+        ('intermediate', 'int_user_running_totals'),
     ] -%}
     {#- (schema, table, a column of the retired shape) -#}
     {%- set retired_shapes = [

@@ -16,7 +16,7 @@
 
 -- depends_on: {{ ref('int_rollup_target_daily_values') }}
 -- depends_on: {{ ref('int_rollup_target_running_totals') }}
--- depends_on: {{ ref('int_user_running_totals') }}
+-- depends_on: {{ ref('int_series_daily_values') }}
 -- depends_on: {{ ref('int_target_values') }}
 -- depends_on: {{ ref('int_ledger_changed_dates') }}
 {%- set one_day = snapshot_window_start() == snapshot_window_end() %}

@@ -1,7 +1,7 @@
 {{ config(materialized='table') }}
 {#- The fingerprints of this run's ledger dates and other inputs (credit_date null), stored once the daily
     values are written, for the next run's int_ledger_changed_dates. -#}
--- depends_on: {{ ref('int_user_running_totals') }}
+-- depends_on: {{ ref('int_series_daily_values') }}
 -- depends_on: {{ ref('int_rollup_target_daily_values') }}
 select credit_date, fingerprint
 from {{ ref('int_ledger_changed_dates') }}

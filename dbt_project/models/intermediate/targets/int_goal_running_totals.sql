@@ -3,7 +3,7 @@
     goal, and each of its milestones, was reached is read from. An individual goal's total is its series'
     running total less the one on the day before the goal starts; a team's or the company's is its own.
     A table, though it is small: goals and goal_milestones both read it, and as a view each read scanned
-    every user's running totals for the goals' few series (at M, 18M rows, about 1 s per read). -#}
+    every user's daily values for the goals' few series (at M, 19.5M rows, about 1 s per read). -#}
 with
 
 individual_goals as (
@@ -12,11 +12,19 @@ individual_goals as (
     where target_kind = 'goal'
 ),
 
-{#- Goals are few: read only their series. -#}
+{#- Goals are few: read only their series, and add their days up here. -#}
 goal_series_totals as (
-    select totals.*
-    from {{ ref('int_user_running_totals') }} as totals
-    where totals.series_id in (select series_id from individual_goals)
+    select
+        series_id,
+        credit_date,
+        daily_value,
+        sum(daily_value) over (
+            partition by series_id
+            order by credit_date
+            rows between unbounded preceding and current row
+        ) as value_to_date
+    from {{ ref('int_series_daily_values') }}
+    where series_id in (select series_id from individual_goals)
 ),
 
 individual_bases as (

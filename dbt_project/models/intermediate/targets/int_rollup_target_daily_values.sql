@@ -1,7 +1,7 @@
 {{ config(materialized='incremental', incremental_strategy='append', pre_hook="{{ delete_recomputed_dates() }}") }}
 {#- Every team and company target's value earned on each day of its range, in its own currency: its scope's
     weighted rollup in the target's context. (An individual target reads its user's series instead:
-    int_user_running_totals.) -#}
+    int_series_daily_values.) -#}
 -- depends_on: {{ ref('int_ledger_changed_dates') }}
 
 with
