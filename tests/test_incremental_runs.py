@@ -19,11 +19,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.dbt_invocation import dbt_pipeline_build_args, dbt_settings_environment
 from orchestration.defs.transform.dbt_server import DbtInvocation, DbtInvocationError
 from orchestration.defs.transform.project import DBT_PROJECT_DIR
 from orchestration.serving.kept_marts import KEPT_MARTS
 from orchestration.serving.paths import ServingPaths
 from orchestration.serving.serving_copy import publish_serving_copy
+from orchestration.settings import CompanySettings
 from orchestration.warehouse import connect
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
 from tests.support.source_edits import copy_source, rewrite_csv, without_events_of_day
@@ -32,6 +34,7 @@ from tests.support.warehouse import (
     reload_source,
     reusable_models,
     reused_tables,
+    run_dbt,
     write_snapshots,
 )
 
@@ -475,4 +478,30 @@ def test_a_table_whose_build_was_not_confirmed_or_dbt_without_the_code_version_r
 
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE, reuse_tables=False)
     assert reused_tables(warehouse) == set()
+    assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
+
+
+def test_a_full_refresh_computes_every_daily_value_again_instead_of_comparing_with_the_stored_ones(
+    tiny_dbt_warehouse: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / tiny_dbt_warehouse.name
+    shutil.copy(tiny_dbt_warehouse, warehouse)
+    # a stored daily value no run would recompute (its date's inputs are unchanged): only a full refresh
+    # can mend it, by computing every date rather than the difference on the recomputed ones
+    with connect(warehouse) as con:
+        con.execute(
+            "update intermediate.int_series_daily_values set daily_value = daily_value + 1 "
+            "where (series_id, credit_date) in (select (series_id, credit_date) "
+            "from intermediate.int_series_daily_values order by all limit 1)"
+        )
+    assert _rows(warehouse) != _rows(tiny_dbt_warehouse)
+
+    run_dbt(
+        warehouse,
+        dbt_pipeline_build_args(full_refresh=True, exclude="tag:snapshot_history"),
+        warehouse.parent / "dbt_target",
+        settings=dbt_settings_environment(TINY_AS_OF, CompanySettings(timezone=TINY_TIMEZONE)),
+    )
+
+    assert _series_daily_value_changes(warehouse) == {}
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
