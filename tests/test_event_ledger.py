@@ -9,7 +9,6 @@ rebuilds the ledger whole, with the same result.
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,7 +20,7 @@ from orchestration.settings import CompanySettings
 from orchestration.warehouse import connect
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
 from tests.support.source_edits import copy_source, rewrite_csv
-from tests.support.warehouse import DbtFailed, build_warehouse, reload_source, run_dbt
+from tests.support.warehouse import DbtFailed, build_warehouse, copy_warehouse, reload_source, run_dbt
 
 LEDGER_TABLES = [
     "intermediate.int_deals_checked",
@@ -102,13 +101,6 @@ def _source_rows(source: Path, table: str, ids: list[str]) -> dict[str, tuple[st
     return {row[0]: row for row in rows}
 
 
-def _copy_warehouse(built: Path, tmp_path: Path) -> Path:
-    warehouse = tmp_path / "incremental" / built.name  # the same file name: dbt's views name the catalog by it
-    warehouse.parent.mkdir()
-    shutil.copy(built, warehouse)
-    return warehouse
-
-
 def test_moved_deleted_duplicated_and_undated_rows_recompute_only_their_dates_and_equal_a_full_build(
     tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
 ) -> None:
@@ -149,7 +141,7 @@ def test_moved_deleted_duplicated_and_undated_rows_recompute_only_their_dates_an
             "null, updated_at, margin from rows where id = '3'"
         ),
     )
-    warehouse = _copy_warehouse(tiny_dbt_warehouse, tmp_path)
+    warehouse = copy_warehouse(tiny_dbt_warehouse, tmp_path / "incremental")
 
     reload_source(warehouse, source, TINY_AS_OF, TINY_TIMEZONE)
 
@@ -208,7 +200,7 @@ def test_changed_deal_splits_or_valid_users_rebuild_the_ledgers_that_depend_on_t
     source = copy_source(tiny_source, tmp_path / "crm_changed")
     # one deal's split rows go: the deals are rebuilt whole, the leads and activities are not
     rewrite_csv(source / "deal_splits.csv", where="deal_id <> (select min(deal_id) from rows)")
-    warehouse = _copy_warehouse(tiny_dbt_warehouse, tmp_path)
+    warehouse = copy_warehouse(tiny_dbt_warehouse, tmp_path / "incremental")
 
     reload_source(warehouse, source, TINY_AS_OF, TINY_TIMEZONE)
 
@@ -239,8 +231,7 @@ def test_changed_deal_splits_or_valid_users_rebuild_the_ledgers_that_depend_on_t
 def test_a_credit_written_twice_fails_the_ledgers_uniqueness_check_which_groups_by_hash_first(
     tiny_dbt_warehouse: Path, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / tiny_dbt_warehouse.name
-    shutil.copy(tiny_dbt_warehouse, warehouse)
+    warehouse = copy_warehouse(tiny_dbt_warehouse, tmp_path)
     settings = dbt_settings_environment(TINY_AS_OF, CompanySettings(timezone=TINY_TIMEZONE))
     check = ["test", "--select", "int_credits_daily,test_name:unique_combination"]
     run_dbt(warehouse, check, tmp_path / "check", settings=settings)

@@ -31,6 +31,7 @@ from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
 from tests.support.source_edits import copy_source, rewrite_csv, without_events_of_day
 from tests.support.warehouse import (
     build_warehouse,
+    copy_warehouse,
     reload_source,
     reusable_models,
     reused_tables,
@@ -313,8 +314,7 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date_reuses_the_reusable_t
 ) -> None:
     reusable = _reusable_tables()
     assert {"intermediate.int_activity_hour_fingerprints", "intermediate.int_fx_rates_daily"} <= reusable
-    warehouse = tmp_path / tiny_dbt_warehouse.name  # the same file name: dbt's views name the catalog by it
-    shutil.copy(tiny_dbt_warehouse, warehouse)
+    warehouse = copy_warehouse(tiny_dbt_warehouse, tmp_path)
     assert set(_confirmed_fingerprints(warehouse).values()) == {True}
     with connect(warehouse) as con:
         # what a warehouse built before the running-sum design still holds
@@ -389,8 +389,7 @@ def _rollup_numbers(warehouse: Path) -> tuple[dict[tuple, int], dict[str | None,
 def test_rollups_stored_by_number_equal_a_full_build_when_the_contexts_and_teams_are_numbered_anew(
     tiny_source: Path, tiny_dbt_warehouse: Path, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / tiny_dbt_warehouse.name
-    shutil.copy(tiny_dbt_warehouse, warehouse)
+    warehouse = copy_warehouse(tiny_dbt_warehouse, tmp_path)
     contexts_before, receivers_before = _rollup_numbers(warehouse)
     # the first year's quotas are withdrawn and a team whose id sorts first is founded: every later
     # context and every team gets another number than the one the kept rollups were stored by (and the
@@ -412,8 +411,7 @@ def test_rollups_stored_by_number_equal_a_full_build_when_the_contexts_and_teams
 def test_a_renamed_rep_is_renamed_on_every_kept_row_and_kept_rows_gain_a_column_a_release_adds(
     tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / tiny_dbt_warehouse.name
-    shutil.copy(tiny_dbt_warehouse, warehouse)
+    warehouse = copy_warehouse(tiny_dbt_warehouse, tmp_path)
     with connect(warehouse) as con:  # what the release before computed_by left
         for model in KEPT_MARTS.values():
             con.execute(f"alter table intermediate.{model} drop column computed_by")
@@ -448,8 +446,7 @@ def test_a_kept_mart_model_that_reads_an_input_no_fingerprint_follows_is_refused
     shutil.copytree(DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
     model = project / "models" / "intermediate" / "marts_by_period" / "int_quota_progress_rows.sql"
     model.write_text("-- depends_on: {{ ref('int_deals_checked') }}\n" + model.read_text())
-    warehouse = tmp_path / tiny_dbt_warehouse.name
-    shutil.copy(tiny_dbt_warehouse, warehouse)
+    warehouse = copy_warehouse(tiny_dbt_warehouse, tmp_path)
     compile_model = ["compile", "--select", "int_quota_progress_rows"]
     invocation = DbtInvocation(compile_model, project, tmp_path / "target", warehouse)
 
@@ -464,8 +461,7 @@ def test_a_kept_mart_model_that_reads_an_input_no_fingerprint_follows_is_refused
 def test_a_table_whose_build_was_not_confirmed_or_dbt_without_the_code_version_rebuilds(
     tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / tiny_dbt_warehouse.name
-    shutil.copy(tiny_dbt_warehouse, warehouse)
+    warehouse = copy_warehouse(tiny_dbt_warehouse, tmp_path)
     with connect(warehouse) as con:
         # what a build whose tests failed leaves: its fingerprint recorded, never confirmed
         con.execute(
@@ -484,8 +480,7 @@ def test_a_table_whose_build_was_not_confirmed_or_dbt_without_the_code_version_r
 def test_a_full_refresh_computes_every_daily_value_again_instead_of_comparing_with_the_stored_ones(
     tiny_dbt_warehouse: Path, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / tiny_dbt_warehouse.name
-    shutil.copy(tiny_dbt_warehouse, warehouse)
+    warehouse = copy_warehouse(tiny_dbt_warehouse, tmp_path)
     # a stored daily value no run would recompute (its date's inputs are unchanged): only a full refresh
     # can mend it, by computing every date rather than the difference on the recomputed ones
     with connect(warehouse) as con:

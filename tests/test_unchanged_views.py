@@ -9,14 +9,13 @@ the views whose definitions DuckDB holds changed, read independently from DuckDB
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
 from orchestration.defs.transform.project import ensure_manifest
 from orchestration.warehouse import connect
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
-from tests.support.warehouse import reload_source
+from tests.support.warehouse import copy_warehouse, reload_source
 
 
 def _view_results(warehouse: Path) -> dict[str, str]:
@@ -45,8 +44,7 @@ def _served_as_of(warehouse: Path) -> set:
 def test_a_run_on_the_same_day_replaces_no_view_and_the_next_day_only_the_views_whose_sql_changed(
     tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / tiny_dbt_warehouse.name  # the same file name: the views name the catalog by it
-    shutil.copy(tiny_dbt_warehouse, warehouse)
+    warehouse = copy_warehouse(tiny_dbt_warehouse, tmp_path)
     built = _view_definitions(warehouse)
 
     reload_source(warehouse, tiny_source, TINY_AS_OF, TINY_TIMEZONE)
@@ -70,8 +68,7 @@ def test_a_run_on_the_same_day_replaces_no_view_and_the_next_day_only_the_views_
 def test_a_view_without_a_stored_fingerprint_is_replaced_and_then_left(
     tiny_dbt_warehouse: Path, tiny_source: Path, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / tiny_dbt_warehouse.name
-    shutil.copy(tiny_dbt_warehouse, warehouse)
+    warehouse = copy_warehouse(tiny_dbt_warehouse, tmp_path)
     # a warehouse built before the fingerprints were kept, or one view's changed by hand
     with connect(warehouse) as con:
         con.execute("delete from _dbt_state.view_definitions where view_name like '%stg_crm__deals%'")

@@ -22,15 +22,19 @@
     {{- return(api.Relation.create(database=target.database, schema='_dbt_state', identifier='table_fingerprints')) -}}
 {%- endmacro %}
 
-{#- At the start of every invocation (on-run-start, one thread): the table the fingerprints are kept in. -#}
-{% macro create_reuse_state() -%}
+{#- A bookkeeping table of the project's own (in `_dbt_state`), created if it is missing. -#}
+{% macro create_state_table(relation, columns) -%}
     {%- if execute -%}
-        {%- set relation = _reuse_state_relation() -%}
         {%- do run_query('create schema if not exists ' ~ relation.include(identifier=false)) -%}
-        {%- do run_query('create table if not exists ' ~ relation
-                         ~ ' (model varchar primary key, fingerprint varchar, confirmed boolean not null)') -%}
+        {%- do run_query('create table if not exists ' ~ relation ~ ' (' ~ columns ~ ')') -%}
         {%- do adapter.commit() -%}
     {%- endif -%}
+{%- endmacro %}
+
+{#- At the start of every invocation (on-run-start, one thread): the table the fingerprints are kept in. -#}
+{% macro create_reuse_state() -%}
+    {%- do create_state_table(_reuse_state_relation(),
+                              'model varchar primary key, fingerprint varchar, confirmed boolean not null') -%}
 {%- endmacro %}
 
 {#- The raw tables' versions and the model's confirmed fingerprint, read in one query. -#}

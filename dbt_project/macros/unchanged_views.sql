@@ -19,13 +19,7 @@
 
 {#- At the start of every invocation (on-run-start, one thread): the table the fingerprints are kept in. -#}
 {% macro create_view_state() -%}
-    {%- if execute -%}
-        {%- set relation = _view_state_relation() -%}
-        {%- do run_query('create schema if not exists ' ~ relation.include(identifier=false)) -%}
-        {%- do run_query('create table if not exists ' ~ relation
-                         ~ ' (view_name varchar primary key, fingerprint varchar not null)') -%}
-        {%- do adapter.commit() -%}
-    {%- endif -%}
+    {%- do create_state_table(_view_state_relation(), 'view_name varchar primary key, fingerprint varchar not null') -%}
 {%- endmacro %}
 
 {% macro _stored_view_fingerprint(relation) -%}

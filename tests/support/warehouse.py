@@ -11,6 +11,7 @@ import contextlib
 import io
 import json
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -132,6 +133,15 @@ def reload_source(
         reuse_tables,
         settings=dbt_settings_environment(as_of, CompanySettings(timezone=timezone)),
     )
+
+
+def copy_warehouse(warehouse: Path, directory: Path) -> Path:
+    """A copy of `warehouse` in `directory`, under the same file name: dbt's views name the catalog by it,
+    so a copy under another name would read nothing through them."""
+    directory.mkdir(parents=True, exist_ok=True)
+    copy = directory / warehouse.name
+    shutil.copy(warehouse, copy)
+    return copy
 
 
 def reused_tables(warehouse: Path) -> set[str]:
