@@ -36,10 +36,10 @@ def deleted_row_shares(warehouse: Path, large_table_rows: int = LARGE_TABLE_ROWS
     the deleted rows not yet vacuumed; `count(*)` only the others)."""
     shares: dict[str, float] = {}
     with connect(warehouse, read_only=True) as con:
+        # the size as a literal: bound parameters make DuckDB's Python client import pandas
         tables = con.execute(
             "select schema_name, table_name, estimated_size from duckdb_tables() "
-            "where not internal and not temporary and estimated_size >= ?",
-            [large_table_rows],
+            f"where not internal and not temporary and estimated_size >= {int(large_table_rows)}"
         ).fetchall()
         for schema, table, stored in tables:
             name = f"{quote_identifier(schema)}.{quote_identifier(table)}"
