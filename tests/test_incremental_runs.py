@@ -164,17 +164,11 @@ def _recomputed_dates(warehouse: Path) -> set[date]:
     return {day for (day,) in rows}
 
 
-def _series_daily_values(warehouse: Path) -> dict[tuple, object]:
+def _series_daily_values(warehouse: Path, table: str = "int_series_daily_values") -> dict[tuple, object]:
+    """The series' daily values by series and date (or, from `int_series_daily_value_changes`, the new
+    values a run wrote)."""
     with connect(warehouse, read_only=True) as con:
-        rows = con.execute("select series_id, credit_date, daily_value from intermediate.int_series_daily_values")
-        return {(series, day): value for series, day, value in rows.fetchall()}
-
-
-def _series_daily_value_changes(warehouse: Path) -> dict[tuple, object]:
-    with connect(warehouse, read_only=True) as con:
-        rows = con.execute(
-            "select series_id, credit_date, daily_value from intermediate.int_series_daily_value_changes"
-        )
+        rows = con.execute(f"select series_id, credit_date, daily_value from intermediate.{table}")
         return {(series, day): value for series, day, value in rows.fetchall()}
 
 
@@ -219,7 +213,7 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     assert len(all_dates) > 300
     # the series' daily values changed are exactly those that differ from the evening before's, all on
     # recomputed dates, and fewer than the values of those dates: only they were deleted and written
-    changes = _series_daily_value_changes(warehouse)
+    changes = _series_daily_values(warehouse, "int_series_daily_value_changes")
     daily_values = _series_daily_values(warehouse)
     assert changes == {
         key: daily_values.get(key)
@@ -498,5 +492,5 @@ def test_a_full_refresh_computes_every_daily_value_again_instead_of_comparing_wi
         settings=dbt_settings_environment(TINY_AS_OF, CompanySettings(timezone=TINY_TIMEZONE)),
     )
 
-    assert _series_daily_value_changes(warehouse) == {}
+    assert _series_daily_values(warehouse, "int_series_daily_value_changes") == {}
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)

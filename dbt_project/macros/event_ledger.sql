@@ -221,7 +221,8 @@ cross join rebuild
     `max_ranges`): a cheap test that DuckDB applies before the hour's, and checks against each row group's
     minimum and maximum, so where the rows lie roughly in time order the scan skips the row groups of
     other hours (the generated M activities are in id order, and there only the cheaper test gains). The
-    hour condition after it keeps the result exact. `true` for an hour outside the years 1 to 9999 (to_timestamp's easy range). -#}
+    hour condition after it keeps the result exact. `true` for an hour outside the years 1 to 9999
+    (to_timestamp's easy range). -#}
 {% macro _instants_in_changed_hours(changes, instant_column, max_ranges=24) -%}
     {%- if not execute -%}
         {{- return('true') -}}

@@ -13,7 +13,8 @@ DuckDB's own vacuum would first merge), and is skipped otherwise. The deleted ro
 day mostly deletes what the day before wrote: at M the largest share was 12.1% after one day and after
 two, 16.4% after three. The dbt profile reads the choice from
 QUOTAS_DUCKDB_VACUUM_TASKS (DuckDB's `max_vacuum_tasks`: 0 skips it); unset, as when dbt runs by hand,
-DuckDB's default applies.
+DuckDB's default applies. The run sets it before each dbt command, whatever it held: reading the shares
+(a count of each large table's rows) takes ~0.2 s at M.
 """
 
 from __future__ import annotations
