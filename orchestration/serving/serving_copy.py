@@ -29,6 +29,7 @@ from orchestration.serving.kept_marts import KEPT_MARTS, drop_unpublished_stamps
 from orchestration.serving.paths import ServingPaths, publish_version, staging_directory
 from orchestration.serving.snapshot_history import SNAPSHOTS, SnapshotSync, sync_snapshots, write_snapshot_months
 from orchestration.sql_identifiers import quote_identifier, quote_string, sql_literal
+from orchestration.vacuum_policy import set_vacuum_tasks, vacuum_tasks_in
 from orchestration.warehouse import connect
 
 MANIFEST = "published.json"
@@ -128,6 +129,8 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
         con.execute("set preserve_insertion_order = false")
         con.execute(f"attach {quote_string(str(warehouse))} as build (read_only)")
         con.execute(f"attach {quote_string(str(staged_file))} as serving")
+        # the serving file's checkpoints vacuum only once its deleted rows have piled up
+        set_vacuum_tasks(con, vacuum_tasks_in(con, "serving"))
         tables = mart_tables(con, "build")
         as_of = None
         if "quota_progress" in tables:

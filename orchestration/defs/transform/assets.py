@@ -28,7 +28,6 @@ from orchestration.dbt_invocation import (
 from orchestration.defs.transform.dbt_resource import DbtResource
 from orchestration.defs.transform.dbt_server import DbtInvocation
 from orchestration.defs.transform.dbt_threads import dbt_threads_args
-from orchestration.defs.transform.dbt_vacuum import VACUUM_VARIABLE, vacuum_tasks
 from orchestration.defs.transform.project import DBT_PROJECT_DIR, code_version, ensure_manifest, quota_dbt_project
 from orchestration.defs.transform.snapshot_handoff import (
     SnapshotHandoff,
@@ -37,6 +36,7 @@ from orchestration.defs.transform.snapshot_handoff import (
 )
 from orchestration.defs.transform.translator import QuotaDbtTranslator
 from orchestration.resources import PipelineSettings
+from orchestration.vacuum_policy import VACUUM_VARIABLE, vacuum_tasks
 
 TRANSLATOR = QuotaDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
 SNAPSHOT_TAG = "snapshot_history"
@@ -55,7 +55,7 @@ class DbtSelection:
 
 def set_dbt_settings(as_of: date, pipeline: PipelineSettings, snapshot_window: tuple[date, date] | None) -> None:
     """The run's settings, for the dbt process this step starts (it inherits this environment), and
-    whether DuckDB compacts the tables when dbt closes the warehouse (dbt_vacuum.py)."""
+    whether DuckDB compacts the tables when dbt closes the warehouse (orchestration/vacuum_policy.py)."""
     os.environ.update(dbt_settings_environment(as_of, pipeline.company, snapshot_window))
     os.environ[CODE_VERSION_VARIABLE] = code_version()
     os.environ[VACUUM_VARIABLE] = str(vacuum_tasks(pipeline.warehouse_path))
