@@ -8,8 +8,15 @@
     the first lookup day on or after its day (a hash join with a small calendar) and summed per series and
     bucket; a running sum over each series' buckets then gives the total at the end of every bucket, and a
     day's lookup finds, among those few, the last bucket on or before it (an ASOF join). Exact DECIMAL
-    sums: the same totals to the last digit as adding the days one by one. -#}
-{% macro running_totals_at(points, totals=none) -%}
+    sums: the same totals to the last digit as adding the days one by one.
+
+    `relative=true` counts only the days after the first lookup day of `points`: every total is then
+    smaller by the same amount, the total up to that day, so the difference between two lookups of one
+    series is the same. Callers that only take such differences (a target's value: its total at a day less
+    the one before its start) skip the older days: a daily run values the current year's targets, which
+    look up from the year's start, so at M it reads 6.6M of 19.6M daily values (int_target_values
+    1.5 s -> 1.1 s alone). -#}
+{% macro running_totals_at(points, totals=none, relative=false) -%}
     with
 
     lookup_days as (
@@ -39,6 +46,9 @@
         from {{ totals if totals is not none else ref('int_series_daily_values') }} as daily
         left join day_buckets on day_buckets.credit_date = daily.credit_date
         where daily.credit_date <= (select max(lookup_day) from lookup_days)
+        {%- if relative %}
+            and daily.credit_date > (select min(lookup_day) from lookup_days)
+        {%- endif %}
         group by all
     ),
 

@@ -82,7 +82,8 @@ snapshots as (
 {%- else %}
 
 {#- An individual quota's value on a day: its series' running total on that day less the one on the day
-    before the period started, both looked up in one pass. -#}
+    before the period started, both looked up in one pass (and counted from the first lookup day on:
+    `relative`, only their difference is used). -#}
 
 lookups as (
     select quota_id, series_id, cast(null as date) as snapshot_date, cast(start_date - interval 1 day as date) as lookup_day
@@ -94,7 +95,7 @@ lookups as (
 
 {#- Read twice below: materialized, so the lookups run once. -#}
 looked_up as materialized (
-    {{ running_totals_at('lookups') }}
+    {{ running_totals_at('lookups', relative=true) }}
 ),
 
 individual_snapshots as (

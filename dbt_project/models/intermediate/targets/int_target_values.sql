@@ -34,7 +34,8 @@ individual_targets as (
     semi join stale_targets using (target_kind, target_id)
 ),
 
-{#- The three running totals each individual target needs, looked up in one pass. -#}
+{#- The three running totals each individual target needs, looked up in one pass. Only their differences
+    are used, so they count from the first lookup day on (`relative`). -#}
 lookups as (
     select target_kind, target_id, series_id, 'before_start' as point,
         cast(start_date - interval 1 day as date) as lookup_day
@@ -50,7 +51,7 @@ lookups as (
 ),
 
 looked_up as (
-    {{ running_totals_at('lookups') }}
+    {{ running_totals_at('lookups', relative=true) }}
 ),
 
 individual_totals as (
