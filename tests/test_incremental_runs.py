@@ -26,6 +26,7 @@ from orchestration.serving.kept_marts import KEPT_MARTS
 from orchestration.serving.paths import ServingPaths
 from orchestration.serving.serving_copy import publish_serving_copy
 from orchestration.settings import CompanySettings
+from orchestration.source_loading import load_source_into_raw
 from orchestration.warehouse import connect
 from tests.conftest import TINY_AS_OF, TINY_TIMEZONE
 from tests.support.source_edits import copy_source, rewrite_csv, without_events_of_day
@@ -59,6 +60,21 @@ COMPARED = [
     "intermediate.int_rollup_daily_values",
     "intermediate.int_rollup_target_daily_values",
 ]
+
+
+@pytest.fixture(scope="module")
+def evening_before_warehouse(tiny_source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny CRM without the events of its last day, built as of the evening before: the starting point
+    of a daily run (shared by this module's tests; each works on a copy)."""
+    directory = tmp_path_factory.mktemp("evening_before")
+    warehouse = directory / "warehouse.duckdb"
+    build_warehouse(
+        without_events_of_day(tiny_source, directory / "crm_without_day", MISSING_DAY),
+        warehouse,
+        TINY_AS_OF - timedelta(days=1),
+        TINY_TIMEZONE,
+    )
+    return warehouse
 
 
 def _with_changed_rate(source: Path, target: Path) -> Path:
@@ -182,17 +198,10 @@ def _daily_run(warehouse: Path, source: Path) -> set[str]:
 
 
 def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
-    tiny_source: Path, tiny_dbt_warehouse: Path, tmp_path: Path
+    tiny_source: Path, tiny_dbt_warehouse: Path, evening_before_warehouse: Path, tmp_path: Path
 ) -> None:
-    warehouse = tmp_path / "incremental" / "warehouse.duckdb"
-    warehouse.parent.mkdir()
+    warehouse = copy_warehouse(evening_before_warehouse, tmp_path / "incremental")
     evening_before = TINY_AS_OF - timedelta(days=1)
-    build_warehouse(
-        without_events_of_day(tiny_source, tmp_path / "crm_without_day", MISSING_DAY),
-        warehouse,
-        evening_before,
-        TINY_TIMEZONE,
-    )
     all_dates = _recomputed_dates(warehouse)
     values_the_evening_before = _quota_values(warehouse)
     serving = ServingPaths(tmp_path / "serving")
@@ -493,4 +502,97 @@ def test_a_full_refresh_computes_every_daily_value_again_instead_of_comparing_wi
     )
 
     assert _series_daily_values(warehouse, "int_series_daily_value_changes") == {}
+    assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
+
+
+def _rewrite_records(warehouse: Path) -> list[tuple]:
+    """The records of rewritten credit dates not yet covered by stored fingerprints."""
+    with connect(warehouse, read_only=True) as con:
+        return con.execute(
+            "select credit_date, every_date from _dbt_state.rewritten_credit_dates order by all"
+        ).fetchall()
+
+
+def _stored_date_fingerprints(warehouse: Path) -> dict[date, int]:
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            "select credit_date, fingerprint from intermediate.int_ledger_fingerprints where credit_date is not null"
+        ).fetchall()
+    return dict(rows)
+
+
+def _hashed_credits(warehouse: Path) -> dict[date, int]:
+    """Each credit date's fingerprint computed from the daily credits as they are now."""
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(
+            "select credit_date, sum(cast(hash(user_id, metric_type, metric_field, currency, credit_value, "
+            "credit_count) as hugeint)) from intermediate.int_credits_daily group by credit_date"
+        ).fetchall()
+    return dict(rows)
+
+
+def _spoil_stored_fingerprint(warehouse: Path, day: date) -> None:
+    """A stored fingerprint that no longer describes its date's credits, as a lost record would leave."""
+    with connect(warehouse) as con:
+        con.execute(
+            "update intermediate.int_ledger_fingerprints set fingerprint = fingerprint + 1 "
+            f"where credit_date = date '{day}'"
+        )
+
+
+def test_a_run_that_stopped_after_rewriting_credits_leaves_records_the_next_run_hashes_and_no_other_date(
+    tiny_source: Path, tiny_dbt_warehouse: Path, evening_before_warehouse: Path, tmp_path: Path
+) -> None:
+    """The next run finds the ledger unchanged (the stopped run stored its state), so only the records
+    say which dates' daily values are stale; every other date keeps its stored fingerprint unread."""
+    warehouse = copy_warehouse(evening_before_warehouse, tmp_path / "stopped")
+    assert _rewrite_records(warehouse) == []  # a complete run consumes its records
+    # the next day's source, in a run that stops once the credits are rewritten: no daily value, no
+    # stored fingerprint
+    source = copy_source(tiny_source, tmp_path / "crm")
+    load_source_into_raw(warehouse, source)
+    run_dbt(
+        warehouse,
+        dbt_pipeline_build_args(exclude="tag:snapshot_history int_ledger_changed_dates+"),
+        warehouse.parent / "dbt_target",
+        settings=dbt_settings_environment(TINY_AS_OF, CompanySettings(timezone=TINY_TIMEZONE)),
+    )
+    rewritten = {day for day, _ in _rewrite_records(warehouse)}
+    assert rewritten and rewritten <= {date(2025, 11, 11), date(2025, 11, 12)}
+    # a date no run rewrote, whose stored fingerprint is wrong: never hashed, so never noticed
+    untouched = min(_stored_date_fingerprints(warehouse))
+    _spoil_stored_fingerprint(warehouse, untouched)
+    spoiled = _stored_date_fingerprints(warehouse)[untouched]
+
+    _daily_run(warehouse, source)
+
+    recomputed = _recomputed_dates(warehouse)
+    assert recomputed and recomputed <= rewritten
+    assert _rewrite_records(warehouse) == []
+    stored = _stored_date_fingerprints(warehouse)
+    assert stored[untouched] == spoiled
+    hashed = _hashed_credits(warehouse)
+    assert {day: stored.get(day) for day in rewritten} == {day: hashed.get(day) for day in rewritten}
+    assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
+
+
+def test_a_new_record_table_makes_the_next_run_hash_every_date(tiny_dbt_warehouse: Path, tmp_path: Path) -> None:
+    """What runs before the record table rewrote is unknown: its first record says every date."""
+    warehouse = copy_warehouse(tiny_dbt_warehouse, tmp_path)
+    day = min(_stored_date_fingerprints(warehouse))
+    _spoil_stored_fingerprint(warehouse, day)
+    with connect(warehouse) as con:
+        con.execute("drop table _dbt_state.rewritten_credit_dates")
+        con.execute("drop sequence _dbt_state.rewritten_credit_dates_record")
+
+    run_dbt(
+        warehouse,
+        dbt_pipeline_build_args(exclude="tag:snapshot_history"),
+        warehouse.parent / "dbt_target",
+        settings=dbt_settings_environment(TINY_AS_OF, CompanySettings(timezone=TINY_TIMEZONE)),
+    )
+
+    assert _recomputed_dates(warehouse) == {day}
+    assert _stored_date_fingerprints(warehouse) == _hashed_credits(warehouse)
+    assert _rewrite_records(warehouse) == []
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)

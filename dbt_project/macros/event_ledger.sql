@@ -454,11 +454,18 @@ from dates
     changed when ids arrive as integers: align_id_column_types). The model's compilation read the ledger's
     changes, which opened a transaction; it is committed first, so that the delete runs, and commits, on
     its own. Committing the delete on its own is safe: the ledger's stored state was invalidated before
-    any of its tables changed, so a run that fails after it is followed by a full rebuild. -#}
-{% macro delete_event_rows_to_recompute(changes, recomputed_dates, date_column, undated_id_column=none) -%}
+    any of its tables changed, so a run that fails after it is followed by a full rebuild. With
+    `record_rewritten_dates` (the daily credit models), the dates about to be rewritten are recorded first,
+    for int_ledger_changed_dates (macros/rewritten_credit_dates.sql). -#}
+{% macro delete_event_rows_to_recompute(changes, recomputed_dates, date_column, undated_id_column=none,
+                                        record_rewritten_dates=false) -%}
     {%- if execute and is_incremental() -%}
         {%- do adapter.commit() -%}
-        {%- if event_ledger_full_rebuild(changes) -%}
+        {%- set full_rebuild = event_ledger_full_rebuild(changes) -%}
+        {%- if record_rewritten_dates -%}
+            {{ record_rewritten_credit_dates(recomputed_dates, full_rebuild) }};
+        {% endif -%}
+        {%- if full_rebuild -%}
             delete from {{ this }}
         {%- else -%}
             delete from {{ this }}

@@ -1,6 +1,6 @@
 {{ config(
     materialized='incremental',
-    pre_hook=before_begin("{{ delete_event_rows_to_recompute(ref('int_activity_ledger_changes'), ref('int_activity_recomputed_dates'), 'credit_date') }}"),
+    pre_hook=before_begin("{{ delete_event_rows_to_recompute(ref('int_activity_ledger_changes'), ref('int_activity_recomputed_dates'), 'credit_date', record_rewritten_dates=true) }}"),
 ) }}
 {#- The activities credits counted per user, day and metric: each valid row credits exactly 1, so the sum is
     the count. Incremental on dates: only the dates of int_activity_recomputed_dates are counted again. The

@@ -8,22 +8,50 @@
     changed row used to have. When the other inputs changed, every date is recomputed. Daily values of a date
     depend on nothing but that date's credits and those inputs, so recomputing exactly these dates gives the
     same tables as a full refresh. The stored fingerprints are read by name, not ref: they are written after
-    the daily values, at the end of the same run. -#}
+    the daily values, at the end of the same run.
+
+    Only the dates some run rewrote since then are hashed again (macros/rewritten_credit_dates.sql says
+    how every rewrite is recorded); every other date keeps its stored fingerprint. `rewrites_recorded_through`
+    is the last record read, which int_ledger_fingerprints consumes as it stores these fingerprints. -#}
+-- depends_on: {{ ref('int_deal_ledger_changes') }}
+-- depends_on: {{ ref('int_lead_ledger_changes') }}
+-- depends_on: {{ ref('int_activity_ledger_changes') }}
 {%- set stored = none -%}
+{%- set rewritten = {'through': none, 'every_date': true, 'dates': []} -%}
 {%- if execute -%}
     {%- set stored = adapter.get_relation(database=this.database, schema=this.schema,
                                           identifier='int_ledger_fingerprints') -%}
-{%- endif %}
+    {%- set rewritten = rewritten_credit_dates() -%}
+{%- endif -%}
+{%- set hash_every_date = stored is none or flags.FULL_REFRESH or rewritten.every_date
+    or rewritten.dates | length > 1000
+    or event_ledger_full_rebuild(ref('int_deal_ledger_changes'))
+    or event_ledger_full_rebuild(ref('int_lead_ledger_changes'))
+    or event_ledger_full_rebuild(ref('int_activity_ledger_changes')) %}
+{%- set rewritten_dates -%}
+    {%- for day in rewritten.dates %}date '{{ day }}'{% if not loop.last %}, {% endif %}{% endfor -%}
+{%- endset %}
 with
 
-current_dates as (
+{%- if hash_every_date or rewritten.dates | length > 0 %}
+
+hashed_dates as (
     select
         credit_date,
         sum(cast(hash(user_id, metric_type, metric_field, currency, credit_value, credit_count) as hugeint))
             as fingerprint
     from {{ ref('int_credits_daily') }}
+    {%- if not hash_every_date %}
+    where credit_date in ({{ rewritten_dates }})
+    {%- endif %}
     group by credit_date
 ),
+{%- else %}
+
+hashed_dates as (
+    select cast(null as date) as credit_date, cast(null as hugeint) as fingerprint where false
+),
+{%- endif %}
 
 current_inputs as (
     select
@@ -56,6 +84,18 @@ previous_inputs as (
 ),
 {%- endif %}
 
+{#- The hashed dates, and every other date as the last run stored it. #}
+current_dates as (
+    select credit_date, fingerprint from hashed_dates
+    {%- if not hash_every_date %}
+    union all
+    select credit_date, fingerprint from previous_dates
+    {%- if rewritten.dates | length > 0 %}
+    where credit_date not in ({{ rewritten_dates }})
+    {%- endif %}
+    {%- endif %}
+),
+
 inputs_changed as (
     select not exists (
         select 1 from previous_inputs, current_inputs where previous_inputs.fingerprint = current_inputs.fingerprint
@@ -66,13 +106,18 @@ select
     coalesce(current_dates.credit_date, previous_dates.credit_date) as credit_date,
     current_dates.fingerprint,
     inputs_changed.changed or current_dates.fingerprint is distinct from previous_dates.fingerprint
-        as needs_recompute
+        as needs_recompute,
+    cast(null as bigint) as rewrites_recorded_through
 from current_dates
 full outer join previous_dates on previous_dates.credit_date = current_dates.credit_date
 cross join inputs_changed
 
 union all
 
-select null, current_inputs.fingerprint, inputs_changed.changed
+select
+    null,
+    current_inputs.fingerprint,
+    inputs_changed.changed,
+    cast({{ rewritten.through if rewritten.through is not none else 'null' }} as bigint)
 from current_inputs
 cross join inputs_changed
