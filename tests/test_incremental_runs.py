@@ -188,6 +188,17 @@ def _series_daily_values(warehouse: Path, table: str = "int_series_daily_values"
         return {(series, day): value for series, day, value in rows.fetchall()}
 
 
+def _build_models(warehouse: Path, exclude: str = "tag:snapshot_history", full_refresh: bool = False) -> None:
+    """dbt's build of the models as of TINY_AS_OF, as a daily run's (the snapshot history left out), on
+    the raw tables `warehouse` holds."""
+    run_dbt(
+        warehouse,
+        dbt_pipeline_build_args(full_refresh=full_refresh, exclude=exclude),
+        warehouse.parent / "dbt_target",
+        settings=dbt_settings_environment(TINY_AS_OF, CompanySettings(timezone=TINY_TIMEZONE)),
+    )
+
+
 def _daily_run(warehouse: Path, source: Path) -> set[str]:
     """What a daily run does to the models: bring everything up to date, then write D's snapshots.
     Returns the reusable tables the models' invocation reused."""
@@ -494,12 +505,7 @@ def test_a_full_refresh_computes_every_daily_value_again_instead_of_comparing_wi
         )
     assert _rows(warehouse) != _rows(tiny_dbt_warehouse)
 
-    run_dbt(
-        warehouse,
-        dbt_pipeline_build_args(full_refresh=True, exclude="tag:snapshot_history"),
-        warehouse.parent / "dbt_target",
-        settings=dbt_settings_environment(TINY_AS_OF, CompanySettings(timezone=TINY_TIMEZONE)),
-    )
+    _build_models(warehouse, full_refresh=True)
 
     assert _series_daily_values(warehouse, "int_series_daily_value_changes") == {}
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
@@ -551,12 +557,7 @@ def test_a_run_that_stopped_after_rewriting_credits_leaves_records_the_next_run_
     # stored fingerprint
     source = copy_source(tiny_source, tmp_path / "crm")
     load_source_into_raw(warehouse, source)
-    run_dbt(
-        warehouse,
-        dbt_pipeline_build_args(exclude="tag:snapshot_history int_ledger_changed_dates+"),
-        warehouse.parent / "dbt_target",
-        settings=dbt_settings_environment(TINY_AS_OF, CompanySettings(timezone=TINY_TIMEZONE)),
-    )
+    _build_models(warehouse, exclude="tag:snapshot_history int_ledger_changed_dates+")
     rewritten = {day for day, _ in _rewrite_records(warehouse)}
     assert rewritten and rewritten <= {date(2025, 11, 11), date(2025, 11, 12)}
     # a date no run rewrote, whose stored fingerprint is wrong: never hashed, so never noticed
@@ -585,12 +586,7 @@ def test_a_new_record_table_makes_the_next_run_hash_every_date(tiny_dbt_warehous
         con.execute("drop table _dbt_state.rewritten_credit_dates")
         con.execute("drop sequence _dbt_state.rewritten_credit_dates_record")
 
-    run_dbt(
-        warehouse,
-        dbt_pipeline_build_args(exclude="tag:snapshot_history"),
-        warehouse.parent / "dbt_target",
-        settings=dbt_settings_environment(TINY_AS_OF, CompanySettings(timezone=TINY_TIMEZONE)),
-    )
+    _build_models(warehouse)
 
     assert _recomputed_dates(warehouse) == {day}
     assert _stored_date_fingerprints(warehouse) == _hashed_credits(warehouse)

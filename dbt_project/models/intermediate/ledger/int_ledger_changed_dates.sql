@@ -28,12 +28,17 @@
     or event_ledger_full_rebuild(ref('int_deal_ledger_changes'))
     or event_ledger_full_rebuild(ref('int_lead_ledger_changes'))
     or event_ledger_full_rebuild(ref('int_activity_ledger_changes')) %}
-{%- set rewritten_dates -%}
-    {%- for day in rewritten.dates %}date '{{ day }}'{% if not loop.last %}, {% endif %}{% endfor -%}
-{%- endset %}
+{#- The credit rows hashed again: all of them, those of the recorded dates, or none. #}
+{%- if hash_every_date %}
+    {%- set hashed = 'true' %}
+{%- elif rewritten.dates | length > 0 %}
+    {%- set hashed -%}
+        credit_date in ({% for day in rewritten.dates %}date '{{ day }}'{% if not loop.last %}, {% endif %}{% endfor %})
+    {%- endset %}
+{%- else %}
+    {%- set hashed = 'false' %}
+{%- endif %}
 with
-
-{%- if hash_every_date or rewritten.dates | length > 0 %}
 
 hashed_dates as (
     select
@@ -41,17 +46,9 @@ hashed_dates as (
         sum(cast(hash(user_id, metric_type, metric_field, currency, credit_value, credit_count) as hugeint))
             as fingerprint
     from {{ ref('int_credits_daily') }}
-    {%- if not hash_every_date %}
-    where credit_date in ({{ rewritten_dates }})
-    {%- endif %}
+    where {{ hashed }}
     group by credit_date
 ),
-{%- else %}
-
-hashed_dates as (
-    select cast(null as date) as credit_date, cast(null as hugeint) as fingerprint where false
-),
-{%- endif %}
 
 current_inputs as (
     select
@@ -89,10 +86,7 @@ current_dates as (
     select credit_date, fingerprint from hashed_dates
     {%- if not hash_every_date %}
     union all
-    select credit_date, fingerprint from previous_dates
-    {%- if rewritten.dates | length > 0 %}
-    where credit_date not in ({{ rewritten_dates }})
-    {%- endif %}
+    select credit_date, fingerprint from previous_dates where not ({{ hashed }})
     {%- endif %}
 ),
 
