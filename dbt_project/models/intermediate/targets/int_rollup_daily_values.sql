@@ -234,3 +234,4 @@ select
     {{ exact_sum("credit_value") }} as daily_value
 from converted
 group by all
+{{ in_date_order() }}

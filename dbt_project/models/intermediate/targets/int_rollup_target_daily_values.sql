@@ -20,3 +20,4 @@ inner join {{ ref('int_rollup_daily_values') }} as rollups
     on rollups.context_key = scope_targets.context_key
     and rollups.receiver_key = scope_targets.receiver_key
 where {{ in_recomputed_dates('rollups.credit_date') }}
+{{ in_date_order('rollups.credit_date') }}

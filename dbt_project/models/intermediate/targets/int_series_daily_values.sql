@@ -18,5 +18,6 @@ select series_id, credit_date, daily_value
 from {{ ref('int_series_daily_value_changes') }}
 where daily_value is not null
 {%- else %}
-{{ series_daily_values() }}
+select * from ({{ series_daily_values() }})
+{{ in_date_order() }}
 {%- endif %}
