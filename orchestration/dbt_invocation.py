@@ -5,8 +5,9 @@ Company settings and the run's dates reach dbt as `DBT_QUOTAS_<NAME>` environmen
 `run_setting` in `macros/company_settings.sql`), and only after validation (dates are `date` objects, the
 rest went through `CompanySettings`), so they are literals of a known shape by the time the SQL macros
 read them. Environment variables rather than `--vars`: dbt re-parses the whole project whenever `--vars`
-change, which they do every day (the as-of date); a changed environment variable re-parses only the
-models that read it. `--vars` still work and win (the tests' hand-made warehouses use them).
+change, which they do every day (the as-of date); the macros read the environment variables only when a
+model runs, not while dbt parses, so a new day re-parses nothing. `--vars` still work and win (the tests'
+hand-made warehouses use them).
 """
 
 from __future__ import annotations
