@@ -59,6 +59,20 @@ def loads_by_change_key(contract: TableContract) -> bool:
     return contract.change_instant is not None
 
 
+HOUR_MS = 3_600_000
+HOUR_KEY_OFFSET_HOURS = 2**32
+"""Hours added before the integer division of epoch_ms by an hour, and taken off after: every instant DuckDB
+holds (epoch_ms above -9.3e15) is then non-negative, so the truncating `//` is the floor, exactly, with no
+overflow (below 2.5e16). The floor of a double division gave the same hours 0.2-0.3 s slower over the
+activities' 95M rows at M (3.4 s -> 3.2 s for their fingerprints); `//` alone is wrong before 1970."""
+
+
+def hour_key_sql(instant: str) -> str:
+    """An instant's UTC hour as hours since 1970 (negative before), in integer arithmetic."""
+    offset = HOUR_KEY_OFFSET_HOURS
+    return f"((epoch_ms({instant}) + {offset * HOUR_MS}) // {HOUR_MS} - {offset})"
+
+
 def change_key_sql(contract: TableContract, instant: str | None = None, row_id: str | None = None) -> str:
     """A row's change key: its instant's UTC hour (as hours since 1970), or for a row without one a
     bucket of its id far below every hour, so both kinds share one bigint column. The same hours and
@@ -73,7 +87,7 @@ def change_key_sql(contract: TableContract, instant: str | None = None, row_id: 
     row_id = row_id or "id"
     return (
         f"case when {instant} is null then {UNDATED_KEY_BASE} - cast(hash({row_id}) % {UNDATED_BUCKETS} as bigint) "
-        f"else cast(floor(epoch_ms({instant}) / 3600000) as bigint) end"
+        f"else {hour_key_sql(instant)} end"
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from orchestration.defs.transform.project import DBT_PROJECT_DIR, ensure_manifest
-from orchestration.raw_changes import FIRST_SAFE_HOUR, LAST_SAFE_HOUR, UNDATED_KEY_BASE
+from orchestration.raw_changes import FIRST_SAFE_HOUR, LAST_SAFE_HOUR, UNDATED_KEY_BASE, hour_key_sql
 from tests.support.warehouse import reusable_models, run_dbt
 
 
@@ -101,6 +101,9 @@ def test_the_ledger_reads_the_loads_change_keys_with_the_loads_own_constants() -
     assert base and int(base.group(1)) == UNDATED_KEY_BASE
     bounds = re.search(r"runs\[0\]\[0\] < (-?\d+) or runs\[-1\]\[1\] >= (-?\d+)", macros)
     assert bounds and (int(bounds.group(1)), int(bounds.group(2))) == (FIRST_SAFE_HOUR, LAST_SAFE_HOUR)
+    settings = (DBT_PROJECT_DIR / "macros" / "company_settings.sql").read_text()
+    utc_hour = re.search(r"macro utc_hour\(timestamp_column\) -%}\s*(.+?)\s*{%- endmacro", settings, re.S)
+    assert utc_hour and utc_hour.group(1).replace("{{ timestamp_column }}", "t") == hour_key_sql("t")
 
 
 def _copy_of_the_project(destination: Path) -> Path:

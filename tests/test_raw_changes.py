@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.raw_changes import CHANGE_KEYS, UNDATED_KEY_BASE
+from orchestration.raw_changes import CHANGE_KEYS, UNDATED_KEY_BASE, hour_key_sql
 from orchestration.source_loading import load_source_into_raw
 from orchestration.warehouse import connect
 from tests.reference.source_builder import deal, team, user, write_source
@@ -216,3 +216,29 @@ def test_the_fingerprints_kept_after_a_load_by_hours_are_those_a_whole_reload_ke
     hours = {key for _, _, key, _, _ in _change_keys(warehouse, "activities")}
     first = int(START.timestamp()) // 3600
     assert hours == {first + hour for hour in (0, 1, 3, 4, 5, 9)}
+
+
+def test_an_instants_hour_key_is_the_floor_of_its_hours_since_1970_before_and_after_it() -> None:
+    """The integer division of hour_key_sql against Python's own floor, on instants at the edges of hours,
+    before 1970 (where a truncating division alone would be an hour off) and at DuckDB's extremes."""
+    instants = [
+        datetime(1970, 1, 1, tzinfo=UTC),
+        datetime(1970, 1, 1, tzinfo=UTC) - timedelta(milliseconds=1),
+        datetime(1969, 12, 31, 23, 0, tzinfo=UTC),
+        datetime(1960, 6, 1, 12, 0, 1, tzinfo=UTC),
+        datetime(2025, 11, 14, 4, 59, 59, 999000, tzinfo=UTC),
+        datetime(2025, 11, 14, 5, 0, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC),
+    ]
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    with duckdb.connect() as con:
+        for instant in instants:
+            expected = (instant - epoch) // timedelta(hours=1)
+            (key,) = con.execute(f"select {hour_key_sql('$1::timestamptz')}", [instant]).fetchone() or (None,)
+            assert key == expected, instant
+        far = "timestamptz '290000-01-01 00:00:00+00'"
+        (key, floored) = con.execute(
+            f"select {hour_key_sql(far)}, cast(floor(epoch_ms({far}) / 3600000) as bigint)"
+        ).fetchone() or (None, None)
+        assert key == floored

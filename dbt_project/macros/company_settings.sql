@@ -57,9 +57,12 @@
     {%- if value == '' -%}{{ as_of_date() }}{%- else -%}date '{{ _require_shape("snapshot_end_date", value, "^[0-9]{4}-[0-9]{2}-[0-9]{2}$") }}'{%- endif -%}
 {%- endmacro %}
 
-{#- The UTC hour an instant falls in, as a number (hours since 1970-01-01 00:00 UTC). -#}
+{#- The UTC hour an instant falls in, as a number (hours since 1970-01-01 00:00 UTC, negative before): the
+    floor of epoch_ms over an hour, in integer arithmetic (2^32 hours added so that `//`, which truncates,
+    floors every instant DuckDB holds, then taken off). The load's change keys use the same hours
+    (hour_key_sql in orchestration/raw_changes.py). -#}
 {% macro utc_hour(timestamp_column) -%}
-    cast(floor(epoch_ms({{ timestamp_column }}) / 3600000) as bigint)
+    ((epoch_ms({{ timestamp_column }}) + 15461882265600000) // 3600000 - 4294967296)
 {%- endmacro %}
 
 {#- to_local_date for large tables: the join on the company calendar by UTC hour (stg_company__utc_hours)
