@@ -58,9 +58,9 @@
 {%- endmacro %}
 
 {#- The UTC hour an instant falls in, as a number (hours since 1970-01-01 00:00 UTC, negative before): the
-    floor of epoch_ms over an hour, in integer arithmetic (2^32 hours added so that `//`, which truncates,
-    floors every instant DuckDB holds, then taken off). The load's change keys use the same hours
-    (hour_key_sql in orchestration/raw_changes.py). -#}
+    floor of epoch_ms over an hour, in integer arithmetic. 2^32 hours (15461882265600000 ms) are added so
+    that `//`, which truncates, floors every instant DuckDB holds, then taken off. The load's change keys
+    use the same hours (hour_key_sql in orchestration/raw_changes.py). -#}
 {% macro utc_hour(timestamp_column) -%}
     ((epoch_ms({{ timestamp_column }}) + 15461882265600000) // 3600000 - 4294967296)
 {%- endmacro %}

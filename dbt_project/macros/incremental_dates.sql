@@ -27,16 +27,17 @@
     select min(credit_date) from ({{ recomputed_dates_sql() }})
 {%- endmacro %}
 
-{#- `order by <date_column>` when the model writes all its rows at once (a first build, `--full-refresh`,
-    or `rebuilt_whole`: an event ledger rebuilt from nothing), nothing otherwise. A daily run reads these
-    tables only for the dates it recomputes, mostly the last 91 days; stored in date order, DuckDB skips
-    every row group of older dates by its minimum and maximum (at M, the rollups' daily values of one more
-    day 1.55 s -> 0.72 s alone, the series' changes 1.2 s -> 0.5 s), for ~0.2-0.9 s of sorting per table
-    on a full build. A daily run's rows are appended at the end and all lie in the recent dates, so the
-    order holds; a run that recomputes every date (changed targets or memberships) appends them unsorted,
-    which costs only speed until the next full build. -#}
-{% macro in_date_order(date_column='credit_date', rebuilt_whole=false) -%}
-    {%- if not is_incremental() or rebuilt_whole -%}
+{#- `order by <date_column>` when the model writes all its rows at once: a first build, `--full-refresh`,
+    or, given its event ledger's `ledger_changes`, a ledger rebuilt from nothing (asked only on an
+    incremental run); nothing otherwise. A daily run reads these tables only for the dates it recomputes,
+    mostly the last 91 days; stored in date order, DuckDB skips every row group of older dates by its
+    minimum and maximum (at M, the rollups' daily values of one more day 1.55 s -> 0.72 s alone, the
+    series' changes 1.2 s -> 0.5 s), for ~0.2-0.9 s of sorting per table on a full build. A daily run's
+    rows are appended at the end and all lie in the recent dates, so the order holds; a run that
+    recomputes every date (changed targets or memberships) appends them unsorted, which costs only speed
+    until the next full build. -#}
+{% macro in_date_order(date_column='credit_date', ledger_changes=none) -%}
+    {%- if not is_incremental() or (ledger_changes is not none and event_ledger_full_rebuild(ledger_changes)) -%}
         order by {{ date_column }}
     {%- endif -%}
 {%- endmacro %}

@@ -17,4 +17,4 @@ from {{ ref('int_activities_checked') }}
 where rejection_reason is null
     and {{ event_rows_to_recompute(ref('int_activity_ledger_changes'), ref('int_activity_recomputed_dates'), 'occurred_at', 'occurred_on') }}
 group by owner_id, occurred_on, activity_type || 's'
-{{ in_date_order('occurred_on', event_ledger_full_rebuild(ref('int_activity_ledger_changes'))) }}
+{{ in_date_order('occurred_on', ledger_changes=ref('int_activity_ledger_changes')) }}

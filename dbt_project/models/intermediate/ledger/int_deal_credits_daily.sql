@@ -16,4 +16,4 @@ select
 from {{ ref('int_deal_credits') }}
 where {{ event_dates_to_recompute(ref('int_deal_ledger_changes'), ref('int_deal_recomputed_dates'), 'credit_date') }}
 group by all
-{{ in_date_order('credit_date', event_ledger_full_rebuild(ref('int_deal_ledger_changes'))) }}
+{{ in_date_order('credit_date', ledger_changes=ref('int_deal_ledger_changes')) }}

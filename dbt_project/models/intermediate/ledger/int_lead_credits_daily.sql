@@ -17,4 +17,4 @@ from {{ ref('int_leads_checked') }}
 where rejection_reason is null
     and {{ event_rows_to_recompute(ref('int_lead_ledger_changes'), ref('int_lead_recomputed_dates'), 'created_at', 'created_on') }}
 group by owner_id, created_on, 'leads'
-{{ in_date_order('created_on', event_ledger_full_rebuild(ref('int_lead_ledger_changes'))) }}
+{{ in_date_order('created_on', ledger_changes=ref('int_lead_ledger_changes')) }}
