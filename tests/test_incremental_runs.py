@@ -12,6 +12,7 @@ none of their inputs changed, and rebuilt when one did.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,6 +24,7 @@ from orchestration.dbt_invocation import dbt_pipeline_build_args, dbt_settings_e
 from orchestration.defs.transform.dbt_server import DbtInvocation, DbtInvocationError
 from orchestration.defs.transform.project import DBT_PROJECT_DIR
 from orchestration.serving.kept_marts import KEPT_MARTS
+from orchestration.serving.kept_parquet import kept_parquet_path, period_file_stem
 from orchestration.serving.paths import ServingPaths
 from orchestration.serving.serving_copy import publish_serving_copy
 from orchestration.settings import CompanySettings
@@ -142,6 +144,37 @@ def _served_differences(warehouse: Path, serving: ServingPaths) -> dict[str, int
             ).fetchone()[0]  # type: ignore[index]
             for mart in KEPT_MARTS
         }
+
+
+def _parquet_differences(warehouse: Path, serving: ServingPaths) -> dict[str, int]:
+    """Per kept mart, the rows in which the current Parquet version (its files' glob, the as-of date read
+    from their directory) and the warehouse differ (either way), comparing the warehouse's columns by name."""
+    version = Path(os.path.realpath(serving.current(serving.parquet)))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        differences = {}
+        for mart in KEPT_MARTS:
+            columns = ", ".join(name for (name, *_) in con.execute(f"describe marts.{mart}").fetchall())
+            files = f"(select {columns} from read_parquet('{version / kept_parquet_path(mart)}'))"
+            differences[mart] = con.execute(
+                f"select count(*) from ((from {files} except all from marts.{mart}) "
+                f"union all (from marts.{mart} except all from {files}))"
+            ).fetchone()[0]  # type: ignore[index]
+        return differences
+
+
+def _periods_written_again(serving: ServingPaths, previous_version: Path) -> dict[str, set[str]]:
+    """Per kept mart, the period files of the current Parquet version that are not links to a file of
+    `previous_version` (by file name stem, as kept_parquet.py names them)."""
+    version = Path(os.path.realpath(serving.current(serving.parquet)))
+    earlier = {path.stat().st_ino for path in previous_version.rglob("*.parquet")}
+    return {
+        mart: {
+            path.name.split(".")[0]
+            for path in (version / mart).glob("*/*.parquet")
+            if path.stat().st_ino not in earlier
+        }
+        for mart in KEPT_MARTS
+    }
 
 
 def _quota_values(warehouse: Path) -> dict[str, tuple]:
@@ -266,10 +299,18 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
         assert len(_recomputed_periods(warehouse, model)) > 0
     # the publication copies those periods into the serving file, dates the other rows D, and serves
     # exactly the warehouse's marts
+    evening_version = Path(os.path.realpath(serving.current(serving.parquet)))
     publication = publish_serving_copy(warehouse, serving)
     for mart, model in KEPT_MARTS.items():
         assert publication.copied_periods[mart] == len(_recomputed_periods(warehouse, model))
     assert _served_differences(warehouse, serving) == dict.fromkeys(KEPT_MARTS, 0)
+    # so do its Parquet files, of which only the copied periods' are written: the others are the evening's
+    # files, linked into the new version's as-of directory
+    assert _parquet_differences(warehouse, serving) == dict.fromkeys(KEPT_MARTS, 0)
+    assert _periods_written_again(serving, evening_version) == {
+        mart: {period_file_stem(period) for period in _recomputed_periods(warehouse, model)}
+        for mart, model in KEPT_MARTS.items()
+    }
 
     # an FX rate changes in its file, and a deal's amount in its own: every date is recomputed, the
     # reusable tables that read the rates or the deals' rows are rebuilt and the others reused, and the

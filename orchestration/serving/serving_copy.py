@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.serving.kept_marts import KEPT_MARTS, drop_unpublished_stamps, sync_kept_mart
+from orchestration.serving.kept_parquet import kept_parquet_path, write_kept_mart_parquet
 from orchestration.serving.paths import ServingPaths, publish_version, staging_directory
 from orchestration.serving.snapshot_history import SNAPSHOTS, SnapshotSync, sync_snapshots, write_snapshot_months
 from orchestration.sql_identifiers import quote_identifier, quote_string, sql_literal
@@ -84,9 +85,12 @@ def mart_tables(con, catalog: str) -> list[str]:
 
 
 def parquet_path(table: str) -> str:
-    """Where a mart lives inside a Parquet version: a file, or for the snapshot history a file per month
-    (the manifest's `paths` says the same to readers)."""
-    return f"{table}/*.parquet" if table == SNAPSHOTS else f"{table}.parquet"
+    """Where a mart lives inside a Parquet version (the manifest's `paths` says the same to readers): a
+    file; for the snapshot history a file per month; for a mart kept by period a file per period under
+    its as-of date (kept_parquet.py)."""
+    if table == SNAPSHOTS:
+        return f"{table}/*.parquet"
+    return kept_parquet_path(table) if table in KEPT_MARTS else f"{table}.parquet"
 
 
 def _previous_version(serving: ServingPaths) -> str | None:
@@ -101,14 +105,17 @@ def _previous_version(serving: ServingPaths) -> str | None:
     return str(row[0]) if row else None
 
 
-def _previous_snapshot_months(serving: ServingPaths, version: str | None) -> Path | None:
-    """The month files of the Parquet version published with the serving file `version` (both are swapped
-    in by the same publication; after an interrupted one they may differ, and then nothing is linked)."""
+def _previous_parquet(serving: ServingPaths, version: str | None, table: str) -> Path | None:
+    """A mart's directory (the snapshot history's months, a kept mart's periods) in the Parquet version
+    published with the serving file `version`, laid out as this code lays it out. Both are swapped in by
+    the same publication; after an interrupted one they may differ, and then nothing is linked."""
     manifest = read_manifest(serving)
     if version is None or manifest is None or manifest.get("version") != version:
         return None
-    months = Path(os.path.realpath(serving.current(serving.parquet))) / SNAPSHOTS
-    return months if months.is_dir() else None
+    if manifest.get("paths", {}).get(table) != parquet_path(table):
+        return None
+    directory = Path(os.path.realpath(serving.current(serving.parquet))) / table
+    return directory if directory.is_dir() else None
 
 
 def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) -> Publication:
@@ -148,6 +155,7 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
         counts = {}
         history = SnapshotSync(None, 0)
         copied_periods: dict[str, int | str] = {}
+        changed_kept_periods: dict[str, frozenset[str] | None] = {}
         for table in tables:
             name = quote_identifier(table)
             if table == SNAPSHOTS:
@@ -158,6 +166,7 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
                 synced = sync_kept_mart(con, table, from_previous=previous is not None)
                 counts[table] = synced.rows
                 changed = synced.changed_periods
+                changed_kept_periods[table] = changed
                 copied_periods[table] = "all" if changed is None else len(changed)
                 continue
             con.execute(f"create table serving.marts.{name} as select * from build.marts.{name}")
@@ -173,7 +182,17 @@ def publish_serving_copy(warehouse: Path, serving: ServingPaths, progress=None) 
         staged = staging_directory(serving.parquet, version)
         for table in tables:
             if table == SNAPSHOTS:
-                write_snapshot_months(con, staged / SNAPSHOTS, history, _previous_snapshot_months(serving, previous))
+                write_snapshot_months(con, staged / SNAPSHOTS, history, _previous_parquet(serving, previous, SNAPSHOTS))
+                continue
+            if table in kept:
+                write_kept_mart_parquet(
+                    con,
+                    table,
+                    staged / table,
+                    as_of,
+                    changed_kept_periods.get(table),
+                    _previous_parquet(serving, previous, table),
+                )
                 continue
             target = quote_string(str(staged / parquet_path(table)))
             con.execute(f"copy serving.marts.{quote_identifier(table)} to {target} (format parquet)")
