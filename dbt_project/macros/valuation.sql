@@ -75,16 +75,18 @@
 
 {#- The second pre-hook: forget the values of targets the configuration no longer holds (a quota
     withdrawn), which no revaluation would reach. The targets are among the ledger's other inputs, so
-    only a run whose other inputs changed can find any (at M the check then costs ~0.13 s). -#}
+    only a run whose other inputs changed can find any, and with a basis whose other inputs are those of
+    now the hook is empty. That is asked once, here, rather than as a condition of the delete: DuckDB
+    still ran the anti-join of every kept value against every target first (at M 0.46 s of one more day's
+    run, for no row). -#}
 {% macro delete_withdrawn_targets() -%}
     {%- set basis = valuation_basis() -%}
+    {%- if basis is none or not run_query('select ' ~ _other_inputs_unchanged(basis.relation)).columns[0].values()[0] %}
     delete from {{ this }} as kept
     where not exists (
         select 1 from {{ ref('int_targets') }} as targets
         where targets.target_kind = kept.target_kind and targets.target_id = kept.target_id
     )
-    {%- if basis is not none %}
-        and not {{ _other_inputs_unchanged(basis.relation) }}
     {%- endif %}
 {%- endmacro %}
 
