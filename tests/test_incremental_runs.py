@@ -20,9 +20,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.dbt_invocation import dbt_pipeline_build_args, dbt_settings_environment
+from orchestration.dbt_invocation import dbt_pipeline_build_args, dbt_pipeline_test_args, dbt_settings_environment
 from orchestration.defs.transform.dbt_server import DbtInvocation, DbtInvocationError
-from orchestration.defs.transform.project import DBT_PROJECT_DIR
+from orchestration.defs.transform.project import DBT_PROJECT_DIR, code_version
 from orchestration.serving.kept_marts import KEPT_MARTS
 from orchestration.serving.kept_parquet import kept_parquet_path, period_file_stem
 from orchestration.serving.paths import ServingPaths
@@ -293,6 +293,9 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     assert 0 < len(expected) < periods / 2
     assert _recomputed_periods(warehouse, "int_quota_progress_rows") == expected
     assert _recomputed_periods(warehouse, "int_quotas_rows") == expected
+    # the marts' tests read those periods' rows only: the others were checked by the runs that wrote them
+    invocation = _invocation_of_periods(warehouse, "int_quota_progress_rows", expected)
+    assert f"where computed_by = '{invocation}'" in _test_sql(warehouse, "unique_quota_progress_quota_id")
     # individual quotas only; started periods only; periods with a changed credit date too (none here beyond)
     for model in ("int_leaderboard_rows", "int_quota_history_rows", "int_quota_rollups_rows"):
         assert _recomputed_periods(warehouse, model) <= expected
@@ -333,6 +336,78 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     assert len(_revalued_targets(warehouse)) == targets  # another input changed: every target is valued again
     reference = build_warehouse(changed, tmp_path / "full_changed" / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
     assert _rows(warehouse) == _rows(reference)
+
+
+def _last_invocation(warehouse: Path) -> str:
+    return json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())["metadata"]["invocation_id"]
+
+
+def _invocation_of_periods(warehouse: Path, model: str, periods: set[str]) -> str:
+    """The one dbt invocation that computed the kept rows of `periods`."""
+    listed = ", ".join(f"'{period}'" for period in sorted(periods))
+    with connect(warehouse, read_only=True) as con:
+        (invocation,) = con.execute(
+            f"select distinct computed_by from intermediate.{model} where period_id in ({listed})"
+        ).fetchall()
+    return str(invocation[0])
+
+
+def _test_sql(warehouse: Path, test_name: str) -> str:
+    """The SQL the last invocation ran for a data test."""
+    (path,) = (warehouse.parent / "dbt_target" / "run").rglob(f"{test_name}.sql")
+    return path.read_text()
+
+
+def _kept_bases(warehouse: Path) -> dict[str, frozenset[str]]:
+    """The code versions the bases of the kept rows hold, per rows model."""
+    query = "select distinct code_version from intermediate.{}_basis"
+    with connect(warehouse, read_only=True) as con:
+        return {
+            model: frozenset(version for (version,) in con.execute(query.format(model)).fetchall())
+            for model in KEPT_MARTS.values()
+        }
+
+
+def _periods_computed_by(warehouse: Path, model: str, invocation: str) -> set[str]:
+    with connect(warehouse, read_only=True) as con:
+        rows = con.execute(f"select distinct period_id from intermediate.{model} where computed_by = '{invocation}'")
+        return {period for (period,) in rows.fetchall()}
+
+
+def test_rows_kept_by_a_run_whose_mart_tests_did_not_pass_are_computed_and_checked_again(
+    tiny_source: Path, tiny_dbt_warehouse: Path, evening_before_warehouse: Path, tmp_path: Path
+) -> None:
+    """The marts' tests read only the periods a run computed, so a basis is usable only once they passed:
+    rows written by a run whose tests did not all run and pass are computed, and checked, by the next."""
+    warehouse = copy_warehouse(evening_before_warehouse, tmp_path / "daily")
+    assert _kept_bases(warehouse) == dict.fromkeys(KEPT_MARTS.values(), frozenset({code_version()}))  # its build passed
+    load_source_into_raw(warehouse, copy_source(tiny_source, tmp_path / "crm"))
+    settings = dbt_settings_environment(TINY_AS_OF, CompanySettings(timezone=TINY_TIMEZONE))
+    target = warehouse.parent / "dbt_target"
+    # the day's models without their tests
+    run_dbt(warehouse, ["run", "--exclude", "tag:snapshot_history"], target, settings=settings)
+    assert _kept_bases(warehouse) == dict.fromkeys(KEPT_MARTS.values(), frozenset({"unchecked"}))
+    # a run of a mart's tests alone (without its rows' model) reads the whole mart, and confirms nothing
+    run_dbt(warehouse, dbt_pipeline_test_args(["quota_progress"]), target, settings=settings)
+    assert "computed_by" not in _test_sql(warehouse, "unique_quota_progress_quota_id")
+    assert _kept_bases(warehouse) == dict.fromkeys(KEPT_MARTS.values(), frozenset({"unchecked"}))
+    # the next build computes every period again, and its tests read every row
+    run_dbt(warehouse, dbt_pipeline_build_args(exclude="tag:snapshot_history"), target, settings=settings)
+    invocation = _last_invocation(warehouse)
+    with connect(warehouse, read_only=True) as con:
+        for mart, model in KEPT_MARTS.items():
+            (kept,) = con.execute(f"select count(distinct period_id) from intermediate.{model}").fetchone()
+            assert kept > 0 and len(_periods_computed_by(warehouse, model, invocation)) == kept, mart
+            (rows,) = con.execute(
+                f"select count(*) from intermediate.{model} where computed_by <> '{invocation}'"
+            ).fetchone()
+            assert rows == 0, mart
+    assert _kept_bases(warehouse) == dict.fromkeys(KEPT_MARTS.values(), frozenset({code_version()}))
+    assert f"where computed_by = '{invocation}'" in _test_sql(warehouse, "unique_quota_progress_quota_id")
+    built, reference = _rows(warehouse), _rows(tiny_dbt_warehouse)
+    for rows in (built, reference):
+        del rows["marts.quota_snapshots"]  # the day's snapshots are not written here
+    assert built == reference
 
 
 def _reusable_tables() -> set[str]:
