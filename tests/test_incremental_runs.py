@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -294,8 +295,7 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     assert _recomputed_periods(warehouse, "int_quota_progress_rows") == expected
     assert _recomputed_periods(warehouse, "int_quotas_rows") == expected
     # the marts' tests read those periods' rows only: the others were checked by the runs that wrote them
-    invocation = _invocation_of_periods(warehouse, "int_quota_progress_rows", expected)
-    assert f"where computed_by = '{invocation}'" in _test_sql(warehouse, "unique_quota_progress_quota_id")
+    assert _tested_periods(warehouse, "unique_quota_progress_quota_id") == expected
     # individual quotas only; started periods only; periods with a changed credit date too (none here beyond)
     for model in ("int_leaderboard_rows", "int_quota_history_rows", "int_quota_rollups_rows"):
         assert _recomputed_periods(warehouse, model) <= expected
@@ -342,14 +342,10 @@ def _last_invocation(warehouse: Path) -> str:
     return json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())["metadata"]["invocation_id"]
 
 
-def _invocation_of_periods(warehouse: Path, model: str, periods: set[str]) -> str:
-    """The one dbt invocation that computed the kept rows of `periods`."""
-    listed = ", ".join(f"'{period}'" for period in sorted(periods))
-    with connect(warehouse, read_only=True) as con:
-        (invocation,) = con.execute(
-            f"select distinct computed_by from intermediate.{model} where period_id in ({listed})"
-        ).fetchall()
-    return str(invocation[0])
+def _tested_periods(warehouse: Path, test_name: str) -> set[str] | None:
+    """The periods the last invocation's data test read (None: it read every row)."""
+    found = re.search(r"where \(period_id in \(([^)]*)\)\)", _test_sql(warehouse, test_name))
+    return None if found is None else {literal.strip().strip("'") for literal in found.group(1).split(",")}
 
 
 def _test_sql(warehouse: Path, test_name: str) -> str:
@@ -389,7 +385,7 @@ def test_rows_kept_by_a_run_whose_mart_tests_did_not_pass_are_computed_and_check
     assert _kept_bases(warehouse) == dict.fromkeys(KEPT_MARTS.values(), frozenset({"unchecked"}))
     # a run of a mart's tests alone (without its rows' model) reads the whole mart, and confirms nothing
     run_dbt(warehouse, dbt_pipeline_test_args(["quota_progress"]), target, settings=settings)
-    assert "computed_by" not in _test_sql(warehouse, "unique_quota_progress_quota_id")
+    assert _tested_periods(warehouse, "unique_quota_progress_quota_id") is None
     assert _kept_bases(warehouse) == dict.fromkeys(KEPT_MARTS.values(), frozenset({"unchecked"}))
     # the next build computes every period again, and its tests read every row
     run_dbt(warehouse, dbt_pipeline_build_args(exclude="tag:snapshot_history"), target, settings=settings)
@@ -403,7 +399,9 @@ def test_rows_kept_by_a_run_whose_mart_tests_did_not_pass_are_computed_and_check
             ).fetchone()
             assert rows == 0, mart
     assert _kept_bases(warehouse) == dict.fromkeys(KEPT_MARTS.values(), frozenset({code_version()}))
-    assert f"where computed_by = '{invocation}'" in _test_sql(warehouse, "unique_quota_progress_quota_id")
+    assert _tested_periods(warehouse, "unique_quota_progress_quota_id") == _periods_computed_by(
+        warehouse, "int_quota_progress_rows", invocation
+    )
     built, reference = _rows(warehouse), _rows(tiny_dbt_warehouse)
     for rows in (built, reference):
         del rows["marts.quota_snapshots"]  # the day's snapshots are not written here

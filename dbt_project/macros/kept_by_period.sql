@@ -185,7 +185,23 @@
     {%- if rows is none -%}
         {{- return('') -}}
     {%- endif -%}
-    {{- return("period_id in (select period_id from " ~ rows ~ " where computed_by = '" ~ invocation_id ~ "')") -}}
+    {#- the periods as literals: a semi-join on the rows' table still read every row of the mart (at M the
+        uniqueness of quota_progress's ids 0.21 s whole, 0.08 s so, 0.03 s with the list) #}
+    {%- set periods = run_query("select distinct period_id from " ~ rows ~ " where computed_by = '"
+                                ~ invocation_id ~ "'").columns[0].values() -%}
+    {%- set conditions = [] -%}
+    {%- set named = periods | reject('none') | list -%}
+    {%- if named -%}
+        {%- set literals = [] -%}
+        {%- for period in named -%}
+            {%- do literals.append("'" ~ period | replace("'", "''") ~ "'") -%}
+        {%- endfor -%}
+        {%- do conditions.append('period_id in (' ~ literals | join(', ') ~ ')') -%}
+    {%- endif -%}
+    {%- if named | length < periods | length -%}
+        {%- do conditions.append('period_id is null') -%}
+    {%- endif -%}
+    {{- return('(' ~ (conditions | join(' or ') or 'false') ~ ')') -}}
 {%- endmacro %}
 
 {#- At the run's end (on-run-end): the bases of the kept rows written by this run become usable once the
