@@ -81,8 +81,8 @@ def _write_periods(
     con: duckdb.DuckDBPyConnection, mart: str, day_directory: Path, periods: list[str | None] | None
 ) -> None:
     """Write the rows of `periods` (None: all of them), one file per period, in one partitioned COPY, then
-    give each file its period's name (read from the file: nothing depends on how DuckDB escapes a
-    partition's directory name)."""
+    give each file its period's name (read from the files, in one query: nothing depends on how DuckDB
+    escapes a partition's directory name)."""
     name = quote_identifier(mart)
     condition = "true"
     if periods is not None:
@@ -101,11 +101,14 @@ def _write_periods(
         f"copy (select * exclude (as_of_date) from serving.marts.{name} where {condition}) "
         f"to {quote_string(str(scratch))} (format parquet, partition_by (period_id), write_partition_columns true)"
     )
+    written = quote_string(str(scratch / "*" / "*.parquet"))
+    files = con.execute(
+        "select filename, any_value(period_id) "
+        f"from read_parquet({written}, filename = true, hive_partitioning = false) "
+        "group by filename order by filename"
+    ).fetchall()
     numbers: dict[str, int] = {}
-    for path in sorted(scratch.rglob("*.parquet")):
-        (period,) = con.execute(
-            f"select any_value(period_id) from read_parquet({quote_string(str(path))}, hive_partitioning = false)"
-        ).fetchone() or (None,)
+    for path, period in files:
         stem = period_file_stem(period)
         numbers[stem] = numbers.get(stem, -1) + 1
         os.replace(path, day_directory / f"{stem}.{numbers[stem]}.parquet")
