@@ -12,9 +12,10 @@ import pytest
 
 from orchestration.serving.kept_parquet import kept_parquet_path, period_file_stem, write_kept_mart_parquet
 
-PERIODS = ["FY2025-M11", "FY2025.Q4", "a/b", "a%2Fb", "50%~", "2025", None]
+PERIODS = ["FY2025-M11", "FY2025.Q4", "a/b", "a%2Fb", "50%~", "2025", "é" * 100, None]
 """Period ids a file name must keep apart: a dot, a slash and its own escape, a tilde, a number (which a
-Hive directory would turn into an integer), and no period at all."""
+Hive directory would turn into an integer), one too long to encode within a file name's 255 bytes, and
+no period at all."""
 
 
 def _serving(rows_per_period: int = 3, as_of: date = date(2025, 11, 14)) -> duckdb.DuckDBPyConnection:
@@ -57,7 +58,7 @@ def _mart(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 def test_every_period_id_gets_a_file_name_of_its_own() -> None:
     stems = [period_file_stem(period) for period in PERIODS]
     assert len(set(stems)) == len(PERIODS)
-    assert all("." not in stem and "/" not in stem and "~" not in stem for stem in stems)
+    assert all("." not in stem and "/" not in stem and "~" not in stem and len(stem) < 250 for stem in stems)
 
 
 def test_a_first_publication_writes_one_file_per_period_and_a_reader_gets_the_mart_back(tmp_path: Path) -> None:
@@ -71,6 +72,7 @@ def test_a_first_publication_writes_one_file_per_period_and_a_reader_gets_the_ma
     # the as-of date is the directory's, read as a date; the files hold every other column
     glob = str(directory.parent / kept_parquet_path("quota_progress"))
     types = dict(con.execute(f"select column_name, column_type from (describe from read_parquet('{glob}'))").fetchall())
+    assert list(types) == ["quota_id", "period_id", "current_value", "as_of_date"]  # nothing the writing adds
     assert types["as_of_date"] == "DATE"
     assert types["period_id"] == "VARCHAR"  # "2025" stays text: it is read from the file, not the path
     one_file = next(day.glob(f"{period_file_stem('2025')}.*"))

@@ -19,6 +19,7 @@ the mart is written whole.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from datetime import date
@@ -35,6 +36,7 @@ NO_ROWS_FILE = "no-rows.parquet"
 """Written when a mart has no rows, so that its glob still matches a file that has the columns."""
 PARTITIONS = ".partitions"
 """Where the partitioned COPY writes, inside the mart's directory, before the files are renamed."""
+PARTITION_KEY = "_period_hash"
 
 
 def kept_parquet_path(mart: str) -> str:
@@ -42,12 +44,19 @@ def kept_parquet_path(mart: str) -> str:
     return f"{mart}/*/*.parquet"
 
 
+LONGEST_READABLE_STEM = 200
+"""File names stop at 255 bytes; a longer encoded period id is named by its hash instead."""
+
+
 def period_file_stem(period_id: str | None) -> str:
     """A file name for a period's rows that no period id can share: percent-encoded, with the dot (which
-    separates the stem from the file's number) and the tilde encoded too."""
+    separates the stem from the file's number) and the tilde encoded too; very long ids by their hash."""
     if period_id is None:
         return "no-period"
-    return "p-" + quote(period_id, safe="").replace(".", "%2E").replace("~", "%7E")
+    encoded = quote(period_id, safe="").replace(".", "%2E").replace("~", "%7E")
+    if len(encoded) > LONGEST_READABLE_STEM:
+        return "h-" + hashlib.sha256(period_id.encode()).hexdigest()
+    return "p-" + encoded
 
 
 def _as_of_directory(
@@ -97,18 +106,23 @@ def _write_periods(
         condition = " or ".join(parts) or "false"
     scratch = day_directory.parent / PARTITIONS
     shutil.rmtree(scratch, ignore_errors=True)
+    # partitioned by the period's hash, which the files leave out: a directory named after the period id
+    # itself is its URL encoding, too long for a file name once an id has ~85 accented letters
     con.execute(
-        f"copy (select * exclude (as_of_date) from serving.marts.{name} where {condition}) "
-        f"to {quote_string(str(scratch))} (format parquet, partition_by (period_id), write_partition_columns true)"
+        f"copy (select * exclude (as_of_date), hash(period_id) as {PARTITION_KEY} "
+        f"from serving.marts.{name} where {condition}) "
+        f"to {quote_string(str(scratch))} (format parquet, partition_by ({PARTITION_KEY}))"
     )
     written = quote_string(str(scratch / "*" / "*.parquet"))
     files = con.execute(
-        "select filename, any_value(period_id) "
+        "select filename, any_value(period_id), count(distinct period_id) + bool_or(period_id is null)::int "
         f"from read_parquet({written}, filename = true, hive_partitioning = false) "
         "group by filename order by filename"
     ).fetchall()
     numbers: dict[str, int] = {}
-    for path, period in files:
+    for path, period, periods_in_file in files:
+        if periods_in_file != 1:
+            raise RuntimeError(f"marts.{mart}: {periods_in_file} period ids share one hash ({path})")
         stem = period_file_stem(period)
         numbers[stem] = numbers.get(stem, -1) + 1
         os.replace(path, day_directory / f"{stem}.{numbers[stem]}.parquet")
