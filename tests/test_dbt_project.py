@@ -11,6 +11,7 @@ import yaml
 
 from orchestration.defs.transform.project import DBT_PROJECT_DIR, ensure_manifest
 from orchestration.raw_changes import FIRST_SAFE_HOUR, LAST_SAFE_HOUR, UNDATED_KEY_BASE, hour_key_sql
+from orchestration.serving.kept_marts import KEPT_MARTS
 from tests.support.warehouse import reusable_models, run_dbt
 
 
@@ -186,3 +187,14 @@ def test_a_new_as_of_date_makes_dbt_parse_no_file_again(tmp_path: Path, monkeypa
     second_parse = (target / "dbt.log").read_text().split("Running with dbt=")[-1]
     assert "Partial parsing enabled: 0 files deleted, 0 files added, 0 files changed." in second_parse
     assert "Partial parsing: updated file" not in second_parse
+
+
+def test_the_publication_knows_the_same_kept_marts_as_the_dbt_project() -> None:
+    """kept_marts() in macros/kept_by_period.sql finds them in the marts_by_period folder, named
+    int_<mart>_rows; the publication lists them in orchestration/serving/kept_marts.py."""
+    folder = DBT_PROJECT_DIR / "models" / "intermediate" / "marts_by_period"
+    rows_models = {path.stem for path in folder.glob("*.sql")}
+    assert all(name.startswith("int_") and name.endswith("_rows") for name in rows_models)
+    assert {name[4:-5]: name for name in rows_models} == KEPT_MARTS
+    marts = {path.stem for path in (DBT_PROJECT_DIR / "models" / "marts").glob("*.sql")}
+    assert set(KEPT_MARTS) <= marts

@@ -146,11 +146,17 @@
     unchecked
 {%- endmacro %}
 
-{#- Each mart kept by period and the model its rows are kept in. -#}
+{#- Each mart kept by period and the model its rows are kept in: the models of the marts_by_period folder
+    (configured there as kept), each named int_<mart>_rows (orchestration/serving/kept_marts.py lists the
+    same pairs; tests/test_incremental_runs.py checks that they agree). -#}
 {% macro kept_marts() -%}
-    {{- return({'quota_progress': 'int_quota_progress_rows', 'quotas': 'int_quotas_rows',
-                'leaderboard': 'int_leaderboard_rows', 'quota_history': 'int_quota_history_rows',
-                'quota_rollups': 'int_quota_rollups_rows'}) -}}
+    {%- set marts = {} -%}
+    {%- for node in graph.nodes.values()
+          if node.resource_type == 'model' and 'marts_by_period' in node.fqn
+          and node.name.startswith('int_') and node.name.endswith('_rows') -%}
+        {%- do marts.update({node.name[4:-5]: node.name}) -%}
+    {%- endfor -%}
+    {{- return(marts) -}}
 {%- endmacro %}
 
 {% macro _model_node(name) -%}

@@ -29,7 +29,7 @@ from urllib.parse import quote
 import duckdb
 
 from orchestration.serving.catalog_queries import row_count
-from orchestration.sql_identifiers import quote_identifier, quote_string, values_list
+from orchestration.sql_identifiers import quote_identifier, quote_string, sql_literal
 
 PERIOD_DIRECTORY_PREFIX = "as_of_date="
 NO_ROWS_FILE = "no-rows.parquet"
@@ -96,13 +96,8 @@ def _write_periods(
     condition = "true"
     if periods is not None:
         named = [period for period in periods if period is not None]
-        parts = []
-        if named:
-            con.execute("create or replace temp table written_kept_periods (period_id varchar)")
-            con.execute(f"insert into written_kept_periods values {values_list((period,) for period in named)}")
-            parts.append("period_id in (select period_id from written_kept_periods)")
-        if None in periods:
-            parts.append("period_id is null")
+        parts = [f"period_id in ({', '.join(sql_literal(period) for period in named)})"] if named else []
+        parts += ["period_id is null"] if None in periods else []
         condition = " or ".join(parts) or "false"
     scratch = day_directory.parent / PARTITIONS
     shutil.rmtree(scratch, ignore_errors=True)
