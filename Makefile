@@ -31,12 +31,13 @@ demo: setup
 	.venv/bin/quotas demo
 
 # Two workers (one per core), a whole test file per worker, so each file's fixtures are built once.
+# The longest files go first (tests/support/file_order.py), not the ones with the most tests.
 # The dbt manifest is parsed first, once, so no test pays for the parse (a lock keeps parses one at a time).
 test: setup
 	.venv/bin/ruff check orchestration tests benchmarks
 	.venv/bin/ruff format --check orchestration tests benchmarks
 	.venv/bin/python -c "from orchestration.defs.transform.project import ensure_manifest; ensure_manifest()"
-	.venv/bin/pytest -n 2 --dist loadfile
+	.venv/bin/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: setup
 	.venv/bin/ruff check --fix orchestration tests benchmarks

@@ -15,6 +15,7 @@ from filelock import FileLock
 
 from orchestration.sample_crm.generate import generate_sample_crm
 from tests.fixtures.maven_crm import MAVEN_DIR, convert_maven_crm
+from tests.support.file_order import longest_files_first
 
 QUOTAS = str(Path(sys.executable).parent / "quotas")
 
@@ -33,6 +34,12 @@ def run_quotas(
     return subprocess.run(
         [QUOTAS, *args], capture_output=True, text=True, cwd=cwd, env=environment, check=False, timeout=600
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest test files first, so that the two workers of `make test` finish together
+    (tests/support/file_order.py; the Makefile turns off xdist's own reordering by test count)."""
+    items[:] = longest_files_first(items)
 
 
 PANDAS_TRIPWIRE = Path(__file__).parent / "support" / "import_tripwire"

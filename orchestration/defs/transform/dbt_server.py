@@ -43,7 +43,7 @@ from typing import IO, Any
 
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
-from orchestration.defs.transform import jinja_code_cache
+from orchestration.defs.transform import debug_events, jinja_code_cache
 from orchestration.defs.transform.project import DEFAULT_WAREHOUSE_NAME, PARTIAL_PARSE_FILE
 
 # The events that carry a node's result: they become Dagster outputs and check results.
@@ -178,6 +178,7 @@ def _release_dbt() -> None:
 def _run_one(request: dict[str, Any], send: Any) -> dict[str, Any]:
     from dbt.cli.main import dbtRunner
 
+    @debug_events.mark_ignores_debug_events  # event_line drops them
     def on_event(message: Any) -> None:
         line = event_line(message)
         if line is not None:
@@ -186,6 +187,7 @@ def _run_one(request: dict[str, Any], send: Any) -> dict[str, Any]:
     os.environ.clear()
     os.environ.update(request["environment"])
     templates = jinja_code_cache.install(Path(request["jinja_code_cache"]))
+    debug_events.install()
     reused, compiled = templates.hits, templates.compiled
     try:
         with warehouse_opened_by_name(Path(request["warehouse"])):
