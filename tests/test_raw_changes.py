@@ -7,9 +7,27 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 
-from orchestration.raw_changes import CHANGE_KEYS, UNDATED_KEY_BASE, hour_key_sql
-from orchestration.source_loading import load_source_into_raw
+from orchestration import raw_changes
+from orchestration.raw_changes import (
+    CHANGE_KEYS,
+    RECENT_HOURS_AHEAD,
+    RECENT_HOURS_KEPT,
+    UNDATED_KEY_BASE,
+    EventFile,
+    RecentHours,
+    hour_key_sql,
+    recent_hours,
+)
+from orchestration.source_contract import CRM_TABLES
+from orchestration.source_loading import (
+    column_expression,
+    contract_expressions,
+    contract_select,
+    inspect_source,
+    load_source_into_raw,
+)
 from orchestration.warehouse import connect
 from tests.reference.source_builder import deal, team, user, write_source
 
@@ -242,3 +260,108 @@ def test_an_instants_hour_key_is_the_floor_of_its_hours_since_1970_before_and_af
             f"select {hour_key_sql(far)}, cast(floor(epoch_ms({far}) / 3600000) as bigint)"
         ).fetchone() or (None, None)
         assert key == floored
+
+
+def _two_per_hour(hours: int) -> list[dict]:
+    return [_activity(f"{hour * 2 + n}", hour, minute=n) for hour in range(hours) for n in range(2)]
+
+
+def _recent_hours_of(warehouse: Path, source: Path) -> RecentHours | None:
+    """The window the next load of `source`'s activities would keep rows for, given `warehouse`'s keys."""
+    with connect(warehouse, read_only=True) as con:
+        inspected = inspect_source(con, source, [table for table in CRM_TABLES if table.name == "activities"])
+        (table,) = [table for table in inspected if table.contract.name == "activities"]
+        select = contract_select(table, contract_expressions(con, table))
+        event_file = EventFile(
+            table.contract,
+            select,
+            table.reader_sql(),
+            column_expression(table, "occurred_at"),
+            column_expression(table, "id"),
+            table.location_sql(),
+        )
+        return recent_hours(con, event_file)
+
+
+class _RecordingConnection:
+    """A DuckDB connection that notes each statement it runs (the load's own SQL, as it ran)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, statements: list[str]) -> None:
+        self._con, self._statements = con, statements
+
+    def execute(self, sql: str, *args: object) -> duckdb.DuckDBPyConnection:
+        self._statements.append(" ".join(sql.split()))
+        return self._con.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+    def __enter__(self) -> _RecordingConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._con.close()
+
+
+def _recording_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    statements: list[str] = []
+    from orchestration import warehouse as warehouse_module
+
+    opened = warehouse_module.connect
+    monkeypatch.setattr(warehouse_module, "connect", lambda *a, **k: _RecordingConnection(opened(*a, **k), statements))
+    return statements
+
+
+def test_recent_hours_come_from_the_fingerprinting_pass_and_older_ones_from_the_file_exactly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows of the changed keys near the last stored hour are inserted from the rows the fingerprinting
+    pass kept; every other changed key (an old hour, a bucket of undated rows, an hour far ahead) is read
+    from the file again. Either way the table equals a whole reload."""
+    activities = _two_per_hour(20 * 24)  # hours 0 .. 479
+    source = _source(tmp_path / "crm", activities)
+    warehouse = tmp_path / "w.duckdb"
+    _load(warehouse, source)
+    first_hour = hour_key_sql(f"timestamptz '{START.isoformat()}'")
+    with connect(warehouse, read_only=True) as con:
+        (start_key,) = con.execute(f"select {first_hour}").fetchone()  # type: ignore[misc]
+    window = _recent_hours_of(warehouse, source)
+    assert window == RecentHours(start_key + 479 - RECENT_HOURS_KEPT, start_key + 479 + RECENT_HOURS_AHEAD)
+
+    edited = [dict(row) for row in activities]
+    edited[20]["type"] = "email"  # hour 10: old, read from the file again
+    edited[2 * 470]["type"] = "meeting"  # hour 470: recent, from the kept rows
+    del edited[2 * 400 : 2 * 400 + 2]  # hour 400 emptied: nothing to insert
+    edited[2 * 300]["occurred_at"] = None  # hour 300 loses a row to an undated bucket
+    edited.append(_activity("new-recent", 500))  # a new hour inside the window
+    edited.append(_activity("new-far", 479 + RECENT_HOURS_AHEAD + 30))  # a new hour beyond it
+    edited.append(dict(activities[2 * 460]))  # a duplicate in a recent hour
+    _write_activities(source, edited)
+
+    statements = _recording_statements(monkeypatch)
+    message = _load(warehouse, source)["activities"]
+
+    inserts = [sql for sql in statements if sql.startswith('insert into raw."activities"')]
+    assert len(inserts) == 2, inserts
+    assert "unnest(file_rows)" in inserts[0] and "read_parquet" not in inserts[0]
+    assert "read_parquet" in inserts[1] and "_changed_keys_in_file" in inserts[1]
+    # hours 10, 470, 400, 300, 500, 460 and the far one, and the bucket of the row that lost its instant
+    assert "(8 changed hours or id buckets, 11 rows replaced)" in message, message
+    assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")
+    assert _change_keys(warehouse, "activities") == _change_keys(tmp_path / "fresh-activities.duckdb", "activities")
+
+
+def test_no_rows_are_kept_when_the_recent_hours_held_too_many(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    activities = _two_per_hour(10 * 24)
+    source = _source(tmp_path / "crm", activities)
+    warehouse = tmp_path / "w.duckdb"
+    _load(warehouse, source)
+    assert _recent_hours_of(warehouse, source) is not None
+
+    monkeypatch.setattr(raw_changes, "RECENT_ROWS_AT_MOST", 2 * RECENT_HOURS_KEPT)  # the window holds 2 * 169 rows
+    assert _recent_hours_of(warehouse, source) is None
+    edited = [dict(row) for row in activities]
+    edited[2 * 230]["type"] = "email"
+    _write_activities(source, edited)
+    _load(warehouse, source)
+    assert _rows(warehouse, "activities") == _whole_reload(tmp_path, source, "activities")
