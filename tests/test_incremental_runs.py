@@ -285,6 +285,20 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     # the day's snapshot read the values just computed for that day, instead of the running totals
     (compiled,) = (warehouse.parent / "dbt_target" / "compiled").rglob("quota_snapshots.sql")
     assert "values_of_the_day" in compiled.read_text()
+    # the deals' credit shares are checked for the deals closed on the dates the deals' ledger recomputed,
+    # named by the shares' own close dates
+    with connect(warehouse, read_only=True) as con:
+        deal_dates = {
+            day.isoformat()
+            for (day,) in con.execute(
+                "select credit_date from intermediate.int_deal_recomputed_dates where credit_date is not null"
+            ).fetchall()
+        }
+    results = json.loads((warehouse.parent / "dbt_target" / "run_results.json").read_text())["results"]
+    (shares_check,) = [r for r in results if r["unique_id"].startswith(SHARES_CHECK)]
+    assert shares_check["status"] == "pass" and deal_dates
+    assert "where closed_on in (" in shares_check["compiled_code"]
+    assert set(re.findall(r"date '([\d-]+)'", shares_check["compiled_code"])) == deal_dates
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
     # the marts' rows are computed again only for the periods whose quotas' values changed or whose range
     # is near either as-of date; every other period's rows are kept from the evening before
@@ -482,13 +496,14 @@ def test_a_run_over_an_unchanged_source_recomputes_no_date_reuses_the_reusable_t
         r for r in results if r["unique_id"].startswith("test.quotas.unique_combination_int_series_daily_values_")
     ]
     assert daily_check["status"] == "pass" and "int_ledger_changed_dates" in daily_check["compiled_code"]
-    # the deals' credit shares: only those of the deals whose credits this run writes (here: none); the
-    # first build, whose daily credits did not exist yet, checked them all
+    # the deals' credit shares: only those of the deals whose credits this run writes (here: none, so the
+    # filter on their close dates is false); the first build, whose daily credits did not exist yet,
+    # checked them all
     first_build = json.loads((tiny_dbt_warehouse.parent / "dbt_target" / "run_results.json").read_text())["results"]
     for run_results, restricted in ((first_build, False), (results, True)):
         (shares_check,) = [r for r in run_results if r["unique_id"].startswith(SHARES_CHECK)]
         assert shares_check["status"] == "pass"
-        assert ("where deal_id in (" in shares_check["compiled_code"]) is restricted
+        assert ("where false" in shares_check["compiled_code"]) is restricted
 
     # deals gain a numeric column (added in place: the file is unchanged, so the load keeps the table): a
     # custom quota may now name it, so the checked quotas, which read only the deals' columns, are rebuilt

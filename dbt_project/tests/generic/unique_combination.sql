@@ -20,7 +20,10 @@
       check took 1.1-1.2 s alone (0.63-0.65 s restricted) of one more day, on the path every later model
       waits on.
       `recomputed_events` names, in the tested view's schema: `consumer` (the daily table), `events` and
-      their `key` and `date_column`, the ledger's `changes` and `recomputed_dates`.
+      their `key` and `date_column`, the ledger's `changes` and `recomputed_dates`. With
+      `date_column_in_model: true` the view carries each event's date in a column of that name, and the
+      check filters on it: the same rows, since each row's date is its event's, and a filter DuckDB
+      pushes down to the events' scan (the deals' credit shares at M: 1.3 s -> 0.7 s alone).
 
     A key of more than three columns is grouped by its hash first, and only the rows whose hash repeats are
     grouped again by the columns themselves: the same rows come out, since copies of a key share its
@@ -44,7 +47,9 @@ checked_rows as not materialized (
     where {{ snapshot_window_column }} between {{ snapshot_window_start() }} and {{ snapshot_window_end() }}
 {%- elif recomputed_events is not none and not flags.FULL_REFRESH %}
     {%- set events = recomputed_events_relations(model, recomputed_events) %}
-    {%- if events is not none %}
+    {%- if events is not none and recomputed_events.get('date_column_in_model') %}
+    where {{ recomputed_dates_in(events.recomputed_dates, recomputed_events.date_column) }}
+    {%- elif events is not none %}
     where {{ recomputed_events.key }} in (
         select {{ recomputed_events.key }} from {{ events.events }}
         where {{ recomputed_dates_in(events.recomputed_dates, recomputed_events.date_column) }})
