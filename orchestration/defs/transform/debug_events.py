@@ -44,6 +44,7 @@ def install() -> None:
     global _installed
     if _installed:
         return
+    from dbt.tracking import track_behavior_change_warn
     from dbt_common.events.base_types import BaseEvent, DebugLevel, EventLevel
     from dbt_common.events.event_manager import EventManager
 
@@ -81,7 +82,7 @@ def install() -> None:
         if (
             not force_warn_or_error_handling
             and (level or e.level_tag()) == EventLevel.DEBUG
-            and not _debug_is_kept(self, EventLevel)
+            and not _debug_is_kept(self, (EventLevel.DEBUG, EventLevel.TEST), track_behavior_change_warn)
         ):
             return
         fire_event(self, e, level=level, node=node, force_warn_or_error_handling=force_warn_or_error_handling)
@@ -93,13 +94,12 @@ def install() -> None:
     _installed = True
 
 
-def _debug_is_kept(manager: Any, levels: Any) -> bool:
-    """True when a logger of `manager` writes debug lines, or a callback may read debug events."""
-    from dbt.tracking import track_behavior_change_warn
-
-    if any(logger.level in (levels.DEBUG, levels.TEST) for logger in manager.loggers):
+def _debug_is_kept(manager: Any, debug_levels: tuple[Any, ...], known_to_ignore: Callable[[Any], None]) -> bool:
+    """True when a logger of `manager` writes debug lines, or a callback may read debug events (any
+    callback but `known_to_ignore` and those marked by `mark_ignores_debug_events`)."""
+    if any(logger.level in debug_levels for logger in manager.loggers):
         return True
     return any(
-        callback is not track_behavior_change_warn and not getattr(callback, _IGNORES_DEBUG, False)
+        callback is not known_to_ignore and not getattr(callback, _IGNORES_DEBUG, False)
         for callback in manager.callbacks
     )
