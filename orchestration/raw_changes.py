@@ -126,39 +126,41 @@ class EventFile:
         comparable = self.load_select.replace(self.location, "<file>") if self.location else self.load_select
         return hashlib.sha256(f"{FINGERPRINT_FORMAT}|{duckdb.__version__}|{comparable}".encode()).hexdigest()
 
-    def fingerprints_select(self) -> str:
+    def fingerprints_select(self, recent: RecentHours | None = None) -> str:
         """One row per change key of the file: the sum of its rows' hashes and their count. The file's own
         row is hashed, not the cast one: the contract's row is a function of it, and hashing the file's
         integer ids instead of their text takes half the time (at M 4 s instead of 7 s). It is read
         straight from the file, with the key computed from the contract's expressions of the instant and
         the id: through the contract's select as a subquery, the same fingerprints of one more day's
-        activities file at M took 6.8-9.2 s instead of 5.8-6.6 s (four samples each, alternating)."""
+        activities file at M took 6.8-9.2 s instead of 5.8-6.6 s (four samples each, alternating).
+
+        With `recent`, also `file_rows`: every file row of the change keys in `recent`, as a list of the
+        file's rows (null for the other keys). On one more day's activities file at M (its 72 changed hours
+        all recent) the pass took 4.1-5.0 s against 3.7-4.2 s without the lists (three alternating
+        samples), and the insert of the changed hours, which read the whole file again for them, 1.5-2.0 s
+        -> 0.12-0.13 s from the lists. The table's rows are the same either way."""
         key = change_key_sql(self.contract, self.instant, self.row_id)
+        kept_rows = (
+            f", list(file_row) filter (where {key} between {recent.first} and {recent.last}) as file_rows"
+            if recent is not None
+            else ""
+        )
         return (
             f"select {key} as change_key, sum(cast(hash(file_row) as hugeint)) as fingerprint, "
-            f"count(*) as row_count from {self.reader} as file_row group by all"
+            f"count(*) as row_count{kept_rows} from {self.reader} as file_row group by all"
         )
 
-    def fingerprints_keeping_rows_select(self, recent: RecentHours) -> str:
-        """`fingerprints_select`, plus `file_rows`: every file row of the change keys in `recent`, as a list
-        of the file's rows (null for the other keys). Measured on one more day's activities file at M (its
-        72 changed hours all recent): the pass took 4.1-5.0 s against 3.7-4.2 s without the lists (three
-        alternating samples), and the insert of the changed hours, which read the whole file again for
-        them, 1.5-2.0 s -> 0.12-0.13 s from the lists. The table's rows are the same either way."""
-        key = change_key_sql(self.contract, self.instant, self.row_id)
-        return (
-            f"select {key} as change_key, sum(cast(hash(file_row) as hugeint)) as fingerprint, "
-            f"count(*) as row_count, list(file_row) filter (where {key} between {recent.first} and {recent.last}) "
-            f"as file_rows from {self.reader} as file_row group by all"
-        )
+    @property
+    def reads_the_file_plainly(self) -> bool:
+        """Whether `load_select` is the contract's select straight from the file, so that it can read the
+        same columns from another relation (`select_over`)."""
+        return self.load_select.endswith(f"from {self.reader}")
 
-    def select_over(self, relation_sql: str) -> str | None:
-        """The contract's select over another relation with the file's columns, or None when the select is
-        not a plain read of the file."""
-        suffix = f"from {self.reader}"
-        if not self.load_select.endswith(suffix):
-            return None
-        return f"{self.load_select[: -len(suffix)]}from ({relation_sql}) as kept_file_rows"
+    def select_over(self, relation_sql: str) -> str:
+        """The contract's select over another relation with the file's columns."""
+        if not self.reads_the_file_plainly:
+            raise ValueError(f"table {self.contract.name}: the loading select is not a plain read of the file")
+        return f"{self.load_select[: -len(f'from {self.reader}')]}from ({relation_sql}) as kept_file_rows"
 
 
 @dataclass(frozen=True)
@@ -181,7 +183,7 @@ def recent_hours(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> Recen
         f"(select max(change_key) from {CHANGE_KEYS} where table_name = {name}) - {RECENT_HOURS_KEPT}) "
         f"from {CHANGE_KEYS} where table_name = {name} and change_key > {UNDATED_KEY_BASE}"
     ).fetchone() or (None, None)
-    if last is None or event_file.select_over("select 1") is None or (rows or 0) > RECENT_ROWS_AT_MOST:
+    if last is None or not event_file.reads_the_file_plainly or (rows or 0) > RECENT_ROWS_AT_MOST:
         return None
     return RecentHours(int(last) - RECENT_HOURS_KEPT, int(last) + RECENT_HOURS_AHEAD)
 
@@ -250,10 +252,7 @@ def load_changed_keys(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> 
         return load_whole(con, event_file)
     key = change_key_sql(event_file.contract)
     recent = recent_hours(con, event_file)
-    fingerprints = (
-        event_file.fingerprints_select() if recent is None else event_file.fingerprints_keeping_rows_select(recent)
-    )
-    con.execute(f"create or replace temp table _file_change_keys as {fingerprints}")
+    con.execute(f"create or replace temp table _file_change_keys as {event_file.fingerprints_select(recent)}")
     con.execute(
         "create or replace temp table _changed_keys as "
         "select coalesce(new.change_key, old.change_key) as change_key, coalesce(new.row_count, 0) as new_rows "
@@ -273,7 +272,7 @@ def load_changed_keys(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> 
             instants = _instants_of_changed_keys(con, event_file.contract)
             rows = f"{instants} and {key} in (select change_key from _changed_keys)"
             con.execute(f"delete from {event_file.table} where {rows}")
-            _insert_changed_keys(con, event_file, recent)
+            _insert_changed_keys(con, event_file, recent, instants)
             _store_changed_keys(con, event_file)
         load = RawLoad(whole=False, changed_keys=int(changed_keys), rows_replaced=int(new_rows))
     con.execute("drop table _file_change_keys")
@@ -281,10 +280,12 @@ def load_changed_keys(con: duckdb.DuckDBPyConnection, event_file: EventFile) -> 
     return load
 
 
-def _insert_changed_keys(con: duckdb.DuckDBPyConnection, event_file: EventFile, recent: RecentHours | None) -> None:
+def _insert_changed_keys(
+    con: duckdb.DuckDBPyConnection, event_file: EventFile, recent: RecentHours | None, instants: str
+) -> None:
     """Insert the file's rows of the changed keys: those of the recent hours from the rows the fingerprinting
-    pass kept, the others from the file, read again for them alone."""
-    key = change_key_sql(event_file.contract)
+    pass kept, the others from the file, read again for them alone. `instants` is the condition on the
+    instants of every changed key (`_instants_of_changed_keys`), which the delete used too."""
     from_file = "_changed_keys"
     if recent is not None:
         kept_rows = (
@@ -302,8 +303,8 @@ def _insert_changed_keys(con: duckdb.DuckDBPyConnection, event_file: EventFile, 
         if not remaining:
             con.execute(f"drop table {from_file}")
             return
-    instants = _instants_of_changed_keys(con, event_file.contract, from_file)
-    rows = f"{instants} and {key} in (select change_key from {from_file})"
+        instants = _instants_of_changed_keys(con, event_file.contract, from_file)
+    rows = f"{instants} and {change_key_sql(event_file.contract)} in (select change_key from {from_file})"
     con.execute(f"insert into {event_file.table} by name select * from ({event_file.load_select}) where {rows}")
     if from_file != "_changed_keys":
         con.execute(f"drop table {from_file}")

@@ -513,7 +513,7 @@ from dates
         {{- return(none) -}}
     {%- endif -%}
     {%- set found = {} -%}
-    {%- for role in ['consumer', 'events', 'changes', 'recomputed_dates'] -%}
+    {%- for role in ['consumer', 'changes', 'recomputed_dates'] -%}
         {%- set relation = adapter.get_relation(database=model.database, schema=model.schema,
                                                 identifier=recomputed_events[role]) -%}
         {%- if relation is none -%}

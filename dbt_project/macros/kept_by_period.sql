@@ -148,7 +148,7 @@
 
 {#- Each mart kept by period and the model its rows are kept in: the models of the marts_by_period folder
     (configured there as kept), each named int_<mart>_rows (orchestration/serving/kept_marts.py lists the
-    same pairs; tests/test_incremental_runs.py checks that they agree). -#}
+    same pairs; tests/test_dbt_project.py checks that they agree). -#}
 {% macro kept_marts() -%}
     {%- set marts = {} -%}
     {%- for node in graph.nodes.values()
