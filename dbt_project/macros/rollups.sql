@@ -56,8 +56,14 @@ contexts as (
     where {{ context_filter }}
 ),
 
+{#- Only the contexts' targets: filtered here, on one column, DuckDB keeps a period's few hundred
+    thousand targets before the three-column join below rather than probing all of them (the quota
+    rollups' 7 periods of one more day at M: the query alone 0.61-0.71 s -> 0.34-0.37 s). -#}
 scope_targets as (
     select * from {{ ref('int_scope_targets') }}
+    {%- if context_filter != 'true' %}
+    where context_id in (select context_id from contexts)
+    {%- endif %}
 ),
 
 teams as (
