@@ -282,6 +282,9 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     with connect(warehouse, read_only=True) as con:
         (targets,) = con.execute("select count(*) from intermediate.int_targets").fetchone()
     assert 0 < len(revalued) < targets / 2
+    # the individual targets' values are the evening's plus the day's changes to their series, not
+    # looked up in the running totals again
+    assert _target_values_added_changes(warehouse)
     # the day's snapshot read the values just computed for that day, instead of the running totals
     (compiled,) = (warehouse.parent / "dbt_target" / "compiled").rglob("quota_snapshots.sql")
     assert "values_of_the_day" in compiled.read_text()
@@ -348,6 +351,15 @@ def test_an_incremental_run_recomputes_the_new_days_and_equals_a_full_refresh(
     assert len(_revalued_targets(warehouse)) == targets  # another input changed: every target is valued again
     reference = build_warehouse(changed, tmp_path / "full_changed" / "warehouse.duckdb", TINY_AS_OF, TINY_TIMEZONE)
     assert _rows(warehouse) == _rows(reference)
+
+
+def _target_values_added_changes(warehouse: Path) -> bool:
+    """Whether the last build of int_target_values valued its individual targets by adding the run's
+    changes to the values it kept (macros/valuation.sql), rather than from the running totals."""
+    (compiled,) = (warehouse.parent / "dbt_target" / "compiled").rglob("int_target_values.sql")
+    sql = compiled.read_text()
+    assert ("changed_sums as (" in sql) != ("looked_up as (" in sql)
+    return "changed_sums as (" in sql
 
 
 def _last_invocation(warehouse: Path) -> str:
@@ -701,6 +713,33 @@ def test_a_run_that_stopped_after_rewriting_credits_leaves_records_the_next_run_
     assert stored[untouched] == spoiled
     hashed = _hashed_credits(warehouse)
     assert {day: stored.get(day) for day in rewritten} == {day: hashed.get(day) for day in rewritten}
+    assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
+
+
+def test_target_values_kept_from_before_a_run_that_stopped_are_looked_up_again_not_added_to(
+    tiny_source: Path, tiny_dbt_warehouse: Path, evening_before_warehouse: Path, tmp_path: Path
+) -> None:
+    """A run that stopped after writing the series' daily values, before valuing the targets, leaves values
+    computed on an older generation of the series: the next run's changes are not the differences from
+    those values, so it must look every stale target up in the running totals."""
+    warehouse = copy_warehouse(evening_before_warehouse, tmp_path / "stopped")
+    source = copy_source(tiny_source, tmp_path / "crm")
+    load_source_into_raw(warehouse, source)
+    _build_models(warehouse, exclude="tag:snapshot_history int_target_values+")
+    with connect(warehouse, read_only=True) as con:
+        (changed,) = con.execute("select count(*) from intermediate.int_series_daily_value_changes").fetchone()
+    assert changed > 0  # the stopped run wrote the day's changes into the series
+
+    _daily_run(warehouse, source)
+
+    with connect(warehouse, read_only=True) as con:
+        (changed_again,) = con.execute("select count(*) from intermediate.int_series_daily_value_changes").fetchone()
+    assert changed_again == 0  # the series already held them
+    assert not _target_values_added_changes(warehouse)
+    assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
+    # with the targets valued on the series as they are now, the run after adds its changes again
+    _daily_run(warehouse, source)
+    assert _target_values_added_changes(warehouse)
     assert _rows(warehouse) == _rows(tiny_dbt_warehouse)
 
 

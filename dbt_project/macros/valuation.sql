@@ -73,7 +73,7 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The second pre-hook: forget the values of targets the configuration no longer holds (a quota
+{#- The pre-hook: forget the values of targets the configuration no longer holds (a quota
     withdrawn), which no revaluation would reach. The targets are among the ledger's other inputs, so
     only a run whose other inputs changed can find any, and with a basis whose other inputs are those of
     now the hook is empty. That is asked once, here, rather than as a condition of the delete: DuckDB
@@ -111,7 +111,8 @@
         credit_date,
         fingerprint,
         {{ as_of_date() }} as as_of_date,
-        '{{ env_var('DBT_QUOTAS_CODE_VERSION', '') }}' as code_version
+        '{{ env_var('DBT_QUOTAS_CODE_VERSION', '') }}' as code_version,
+        {{ series_generation_sql() }} as series_generation
     from {{ ref('int_ledger_changed_dates') }}
     where fingerprint is not null
 {%- endmacro %}
@@ -137,6 +138,92 @@
              where as_of_date <> {{ day }} or code_version <> '{{ code_version }}') = 0
             and not exists (select 1 from ({{ _changed_credit_dates(basis) }}) as changed)
             and {{ _other_inputs_unchanged(basis) }}
+    {%- endset -%}
+    {{- return(run_query(query)[0][0] == true) -}}
+{%- endmacro %}
+
+{#- Adding a run's changes to the values kept (int_target_values, individual targets).
+
+    An individual target's value is a sum of its series' daily values, in exact DECIMAL arithmetic, so
+    the value as of D equals the value kept as of P, plus the differences this run made to the series'
+    days in [start, min(end, P)] (int_series_daily_value_changes), plus the days in (P, min(end, D)]; and
+    the week's change is the sum of the days in (D - 7, D]. Both read a few days and the run's changed
+    days, where looking the running totals up reads every day since the targets' starts (at M, this
+    year's 6.6M daily values).
+
+    That holds only if the kept values were computed on the very series values the changes were compared
+    with. Each write of int_series_daily_values is a generation, named by the invocation that wrote it
+    (`_generation`); the changes record the generation they were compared with (`_basis`), and the
+    target values' basis the generation they were computed on. The changes are added when this
+    invocation computed them and wrote the series with them, they were compared with the generation the
+    kept values were computed on, no other input changed, and D is 0 to 31 days after P. Otherwise the
+    stale targets are valued from the running totals, as on a first build. -#}
+
+{#- A table of the running model's schema, by name: not a ref, which in a hook would make the model
+    depend on itself, or on a model that depends on it. -#}
+{% macro _companion(model_name, suffix) -%}
+    {{- return(this.incorporate(path={'identifier': model_name ~ suffix})) -}}
+{%- endmacro %}
+
+{#- Asked of the catalog, not of dbt's cache of relations, which does not know the tables hooks created
+    since the invocation started (a first build's generation, read by its own target values' basis). -#}
+{% macro _exists(relation) -%}
+    {%- set query -%}
+        select count(*) from duckdb_tables()
+        where database_name = '{{ relation.database }}' and schema_name = '{{ relation.schema }}'
+            and table_name = '{{ relation.identifier }}'
+    {%- endset -%}
+    {{- return(run_query(query)[0][0] > 0) -}}
+{%- endmacro %}
+
+{#- The series' post-hook: this invocation wrote the generation now stored. -#}
+{% macro record_series_generation() -%}
+    create or replace table {{ _companion('int_series_daily_values', '_generation') }} as
+    select '{{ invocation_id }}' as written_by
+{%- endmacro %}
+
+{#- The changes' post-hook: the generation of the stored series values they were compared with (none on a
+    first build or `--full-refresh`, which compare nothing). -#}
+{% macro record_series_changes_basis() -%}
+    {%- set generation = _companion('int_series_daily_values', '_generation') -%}
+    {%- set compared = execute and not flags.FULL_REFRESH
+        and _exists(_companion('int_series_daily_values', '')) and _exists(generation) -%}
+    create or replace table {{ _companion('int_series_daily_value_changes', '_basis') }} as
+    select
+        '{{ invocation_id }}' as made_by,
+        {% if compared %}(select any_value(written_by) from {{ generation }}){% else %}cast(null as varchar){% endif %}
+            as compared_with
+{%- endmacro %}
+
+{#- The generation int_target_values is computed on (for its basis). -#}
+{% macro series_generation_sql() -%}
+    {%- set generation = _companion('int_series_daily_values', '_generation') -%}
+    {%- if execute and _exists(generation) -%}
+        (select any_value(written_by) from {{ generation }})
+    {%- else -%}
+        cast(null as varchar)
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Whether this run values int_target_values' individual targets by adding its changes (see above). -#}
+{% macro adds_series_changes() -%}
+    {%- set basis = valuation_basis() -%}
+    {%- if basis is none -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set generation = _companion('int_series_daily_values', '_generation') -%}
+    {%- set changes_basis = _companion('int_series_daily_value_changes', '_basis') -%}
+    {%- if not _exists(generation) or not _exists(changes_basis) -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set query -%}
+        select
+            {{ _other_inputs_unchanged(basis.relation) }}
+            and {{ as_of_date() }} between date '{{ basis.as_of_date }}' and date '{{ basis.as_of_date }}' + 31
+            and (select any_value(written_by) from {{ generation }}) = '{{ invocation_id }}'
+            and (select any_value(made_by) from {{ changes_basis }}) = '{{ invocation_id }}'
+            and (select any_value(compared_with) from {{ changes_basis }})
+                = (select any_value(series_generation) from {{ basis.relation }})
     {%- endset -%}
     {{- return(run_query(query)[0][0] == true) -}}
 {%- endmacro %}

@@ -1,9 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', post_hook="{{ record_series_changes_basis() }}") }}
 {#- The series' daily values a run changes: for every date it recomputes (int_ledger_changed_dates), the
     values computed again compared with the stored ones (int_series_daily_values, read by name: it is
     written from this table), one row per series and date that differ, with the new value (null where the
-    series earns nothing that day any more). Empty on a first build or `--full-refresh`, which compute
-    every date in int_series_daily_values itself.
+    series earns nothing that day any more) and the stored one it replaces (null where there was none).
+    Empty on a first build or `--full-refresh`, which compute every date in int_series_daily_values
+    itself. `made_by` names the dbt invocation: int_target_values adds these differences to the values it
+    kept only when they were computed by its own invocation (macros/valuation.sql).
 
     Why a difference and not the dates whole: a day's late changes reach 91 dates at M, whose 1.9M daily
     values the run would otherwise delete and write again, while only ~82,000 of them differ. -#}
@@ -19,7 +21,13 @@
 {%- endif %}
 {%- if not recomputes_dates %}
 {#- Nothing to compare (no stored values, or no date recomputed): said as `false`, nothing is read. #}
-select * from ({{ series_daily_values('false') }})
+select
+    series_id,
+    credit_date,
+    daily_value,
+    cast(null as decimal(38, 9)) as previous_value,
+    '{{ invocation_id }}' as made_by
+from ({{ series_daily_values('false') }})
 {%- else %}
 with
 
@@ -36,7 +44,9 @@ stored as (
 select
     coalesce(computed.series_id, stored.series_id) as series_id,
     coalesce(computed.credit_date, stored.credit_date) as credit_date,
-    computed.daily_value
+    computed.daily_value,
+    stored.daily_value as previous_value,
+    '{{ invocation_id }}' as made_by
 from computed
 full outer join stored
     on stored.series_id = computed.series_id

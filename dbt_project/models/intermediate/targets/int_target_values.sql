@@ -1,12 +1,9 @@
 {{ config(
     materialized='incremental',
-    incremental_strategy='append',
+    incremental_strategy='delete+insert',
+    unique_key=['target_kind', 'target_id'],
     on_schema_change='sync_all_columns',
-    pre_hook=[
-        "{% if is_incremental() %}delete from {{ this }} as kept using ({{ targets_to_revalue() }}) as stale "
-            ~ "where kept.target_kind = stale.target_kind and kept.target_id = stale.target_id{% endif %}",
-        "{% if is_incremental() %}{{ delete_withdrawn_targets() }}{% endif %}",
-    ],
+    pre_hook="{% if is_incremental() %}{{ delete_withdrawn_targets() }}{% endif %}",
     post_hook="{{ store_valuation_basis() }}",
 ) }}
 {#- Every target's value as of D and over the week to D. Only days on or before D count, and only days
@@ -17,8 +14,14 @@
 
     Incremental (macros/valuation.sql): a run values again only the targets whose range is near the new or
     the previous as-of date or holds a credit date that changed; every other target's value is the same
-    as of either date, and is kept. A withdrawn target's value is deleted. -#}
+    as of either date, and is kept. The rows of the targets valued again replace theirs (delete+insert on
+    the target's key: their old values are still there to be read while the new ones are computed). A
+    withdrawn target's value is deleted. An individual target valued again is, when the run can
+    (`adds_series_changes`), its kept value plus the run's changes to its series' days and the days since
+    the previous as-of date, rather than looked up in the running totals. -#}
+{%- set adds_changes = is_incremental() and adds_series_changes() %}
 -- depends_on: {{ ref('int_ledger_changed_dates') }}
+-- depends_on: {{ ref('int_series_daily_value_changes') }}
 with
 
 stale_targets as (
@@ -33,6 +36,52 @@ individual_targets as (
     from {{ ref('int_individual_targets') }}
     semi join stale_targets using (target_kind, target_id)
 ),
+
+{%- if adds_changes %}
+{%- set previous_as_of = "date '" ~ valuation_basis().as_of_date ~ "'" %}
+
+{#- The differences this run made to each target's series on its days up to the previous as-of date. -#}
+changed_sums as (
+    select
+        targets.target_kind,
+        targets.target_id,
+        sum(coalesce(changes.daily_value, 0) - coalesce(changes.previous_value, 0)) as value_change
+    from individual_targets as targets
+    inner join {{ ref('int_series_daily_value_changes') }} as changes
+        on changes.series_id = targets.series_id
+        and changes.credit_date between targets.start_date and least(targets.end_date, {{ previous_as_of }})
+    group by all
+),
+
+{#- The days since the previous as-of date, and the week to D: a few days, found by their dates. -#}
+recent_sums as (
+    select
+        targets.target_kind,
+        targets.target_id,
+        sum(recent.daily_value) filter (where recent.credit_date > {{ previous_as_of }}) as value_added,
+        sum(recent.daily_value) filter (where recent.credit_date > {{ as_of_date() }} - 7) as week_delta
+    from individual_targets as targets
+    inner join {{ ref('int_series_daily_values') }} as recent
+        on recent.series_id = targets.series_id
+        and recent.credit_date between targets.start_date and targets.end_date
+    where recent.credit_date > least({{ previous_as_of }}, {{ as_of_date() }} - 7)
+        and recent.credit_date <= {{ as_of_date() }}
+    group by all
+),
+
+individual_values as (
+    select
+        targets.target_kind,
+        targets.target_id,
+        coalesce(previous.current_value, 0) + coalesce(changed.value_change, 0) + coalesce(recent.value_added, 0)
+            as current_value,
+        coalesce(recent.week_delta, 0) as week_delta
+    from individual_targets as targets
+    left join {{ this }} as previous using (target_kind, target_id)
+    left join changed_sums as changed using (target_kind, target_id)
+    left join recent_sums as recent using (target_kind, target_id)
+),
+{%- else %}
 
 {#- The three running totals each individual target needs, looked up in one pass. Only their differences
     are used, so they count from the first lookup day on (`relative`). -#}
@@ -74,6 +123,7 @@ individual_values as (
         coalesce(through_as_of - before_start, 0) - coalesce(through_week_before - before_start, 0) as week_delta
     from individual_totals
 ),
+{%- endif %}
 
 {#- The days a team's or the company's value can read: from the first start of a stale target of theirs
     to D. As a join, DuckDB passes their first and last day down to the scan of the daily values, which are
