@@ -13,7 +13,7 @@ quotas as (
 values_as_of as (
     select target_id as quota_id, current_value, week_delta
     from {{ ref('int_target_values') }}
-    where target_kind = 'quota'
+    where target_kind = 'quota' and {{ period_is_refreshed('period_id') }}
 ),
 
 calendar as (

@@ -47,18 +47,19 @@ credit_dates as (
     group by periods.period_id
 ),
 
+{#- The values carry their quota's period: joined to the targets by key instead, the 1.6M values took a
+    hash join of 1.6M targets at every run (at M ~0.3 s alone). -#}
 values_per_period as (
     select
-        targets.period_id,
-        any_value(targets.start_date) as start_date,
-        any_value(targets.end_date) as end_date,
+        values_as_of.period_id,
+        any_value(periods.start_date) as start_date,
+        any_value(periods.end_date) as end_date,
         sum(hash(values_as_of.target_id, values_as_of.current_value, values_as_of.week_delta)) as fingerprint,
         count(*) as value_count
     from {{ ref('int_target_values') }} as values_as_of
-    inner join {{ ref('int_targets') }} as targets
-        on targets.target_kind = values_as_of.target_kind and targets.target_id = values_as_of.target_id
+    inner join periods on periods.period_id = values_as_of.period_id
     where values_as_of.target_kind = 'quota'
-    group by targets.period_id
+    group by values_as_of.period_id
 )
 
 select

@@ -14,9 +14,9 @@
     daily values, a run changes only the days whose value differs (int_series_daily_value_changes): it
     deletes them and inserts their new values.
 
-    Each write is a generation, recorded beside the table (macros/valuation.sql): the invocation that
-    wrote it and the generation it replaced. int_target_values adds a run's changes to the values it kept
-    only when they were valued on the generation those changes replaced. -#}
+    Each write is a generation, recorded beside the table by the invocation that wrote it
+    (macros/valuation.sql). int_target_values adds a run's changes to the values it kept only when they
+    were valued on the generation those changes were compared with. -#}
 -- depends_on: {{ ref('int_series_daily_value_changes') }}
 {%- if is_incremental() %}
 select series_id, credit_date, daily_value

@@ -160,7 +160,8 @@ select
     targets.target_id,
     coalesce(values_as_of.current_value, 0) as current_value,
     coalesce(values_as_of.week_delta, 0) as week_delta,
-    {{ as_of_date() }} as valued_as_of
+    {{ as_of_date() }} as valued_as_of,
+    targets.period_id
 from {{ ref('int_targets') }} as targets
 semi join stale_targets using (target_kind, target_id)
 left join values_as_of
