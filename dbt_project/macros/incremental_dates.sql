@@ -41,3 +41,13 @@
         order by {{ date_column }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- Every day from the earliest `first_day` (an aggregate's argument, e.g. `start_date`) among the rows of
+    `relation` to D, as `credit_date`. Semi-joined to a table stored in credit-date order (in_date_order),
+    DuckDB passes the first and last day down to its scan, which skips the row groups of older days; a
+    filter on a value computed by a subquery would not reach the scan. -#}
+{% macro days_to_as_of(first_day, relation) -%}
+    select cast(unnest(generate_series(min({{ first_day }}), {{ as_of_date() }}, interval 1 day)) as date)
+        as credit_date
+    from {{ relation }}
+{%- endmacro %}

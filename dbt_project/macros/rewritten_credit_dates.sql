@@ -22,21 +22,11 @@
                                    identifier='rewritten_credit_dates')) -}}
 {%- endmacro %}
 
-{#- Whether the record table exists, asked of DuckDB's catalogue: dbt's relation cache, filled as the
-    invocation starts, does not know the state schema, nor a table created since. -#}
-{% macro _rewritten_credit_dates_exist() -%}
-    {%- set relation = rewritten_credit_dates_relation() -%}
-    {%- set found = run_query("select count(*) from duckdb_tables() where database_name = '" ~ relation.database
-                              ~ "' and schema_name = '" ~ relation.schema ~ "' and table_name = '"
-                              ~ relation.identifier ~ "'") -%}
-    {{- return(found.columns[0].values()[0] > 0) -}}
-{%- endmacro %}
-
 {#- At the start of every invocation (on-run-start, one thread). -#}
 {% macro create_rewritten_credit_dates() -%}
     {%- if execute -%}
         {%- set relation = rewritten_credit_dates_relation() -%}
-        {%- if not _rewritten_credit_dates_exist() -%}
+        {%- if not relation_in_catalog(relation) -%}
             {%- set sequence = relation.include(identifier=false) ~ '.rewritten_credit_dates_record' -%}
             {%- do run_query('create schema if not exists ' ~ relation.include(identifier=false)) -%}
             {%- do run_query('create sequence if not exists ' ~ sequence) -%}
@@ -63,7 +53,7 @@
     'dates': the recorded dates}. Every date when the records cannot be read. -#}
 {% macro rewritten_credit_dates() -%}
     {%- set relation = rewritten_credit_dates_relation() -%}
-    {%- if not _rewritten_credit_dates_exist() -%}
+    {%- if not relation_in_catalog(relation) -%}
         {{- return({'through': none, 'every_date': true, 'dates': []}) -}}
     {%- endif -%}
     {%- set summary = run_query('select max(record), coalesce(bool_or(every_date), false) from ' ~ relation) -%}

@@ -165,17 +165,6 @@
     {{- return(this.incorporate(path={'identifier': model_name ~ suffix})) -}}
 {%- endmacro %}
 
-{#- Asked of the catalog, not of dbt's cache of relations, which does not know the tables hooks created
-    since the invocation started (a first build's generation, read by its own target values' basis). -#}
-{% macro _exists(relation) -%}
-    {%- set query -%}
-        select count(*) from duckdb_tables()
-        where database_name = '{{ relation.database }}' and schema_name = '{{ relation.schema }}'
-            and table_name = '{{ relation.identifier }}'
-    {%- endset -%}
-    {{- return(run_query(query)[0][0] > 0) -}}
-{%- endmacro %}
-
 {#- The series' post-hook: this invocation wrote the generation now stored. -#}
 {% macro record_series_generation() -%}
     create or replace table {{ _companion('int_series_daily_values', '_generation') }} as
@@ -187,7 +176,7 @@
 {% macro record_series_changes_basis() -%}
     {%- set generation = _companion('int_series_daily_values', '_generation') -%}
     {%- set compared = execute and not flags.FULL_REFRESH
-        and _exists(_companion('int_series_daily_values', '')) and _exists(generation) -%}
+        and relation_in_catalog(_companion('int_series_daily_values', '')) and relation_in_catalog(generation) -%}
     create or replace table {{ _companion('int_series_daily_value_changes', '_basis') }} as
     select
         '{{ invocation_id }}' as made_by,
@@ -198,22 +187,22 @@
 {#- The generation int_target_values is computed on (for its basis). -#}
 {% macro series_generation_sql() -%}
     {%- set generation = _companion('int_series_daily_values', '_generation') -%}
-    {%- if execute and _exists(generation) -%}
+    {%- if execute and relation_in_catalog(generation) -%}
         (select any_value(written_by) from {{ generation }})
     {%- else -%}
         cast(null as varchar)
     {%- endif -%}
 {%- endmacro %}
 
-{#- Whether this run values int_target_values' individual targets by adding its changes (see above). -#}
-{% macro adds_series_changes() -%}
-    {%- set basis = valuation_basis() -%}
+{#- Whether this run values int_target_values' individual targets by adding its changes to the values
+    kept on `basis` (valuation_basis(); see above). -#}
+{% macro adds_series_changes(basis) -%}
     {%- if basis is none -%}
         {{- return(false) -}}
     {%- endif -%}
     {%- set generation = _companion('int_series_daily_values', '_generation') -%}
     {%- set changes_basis = _companion('int_series_daily_value_changes', '_basis') -%}
-    {%- if not _exists(generation) or not _exists(changes_basis) -%}
+    {%- if not relation_in_catalog(generation) or not relation_in_catalog(changes_basis) -%}
         {{- return(false) -}}
     {%- endif -%}
     {%- set query -%}

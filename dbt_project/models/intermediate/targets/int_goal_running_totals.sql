@@ -13,11 +13,9 @@ individual_goals as (
 ),
 
 {#- An individual goal's total on a day is its series' days added up from the goal's start. Only the days
-    from the first goal's start to D are read: as a join, DuckDB passes that range down to the scan of the
-    daily values, which are stored in date order, and skips the older row groups. -#}
+    from the first goal's start to D are read (at M, of 19.5M daily values for 14 series). -#}
 goal_days as (
-    select cast(unnest(generate_series(min(start_date), {{ as_of_date() }}, interval 1 day)) as date) as credit_date
-    from individual_goals
+    {{ days_to_as_of('start_date', 'individual_goals') }}
 ),
 
 individual_days as (

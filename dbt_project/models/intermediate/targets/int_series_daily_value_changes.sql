@@ -4,8 +4,8 @@
     written from this table), one row per series and date that differ, with the new value (null where the
     series earns nothing that day any more) and the stored one it replaces (null where there was none).
     Empty on a first build or `--full-refresh`, which compute every date in int_series_daily_values
-    itself. `made_by` names the dbt invocation: int_target_values adds these differences to the values it
-    kept only when they were computed by its own invocation (macros/valuation.sql).
+    itself. Its post-hook records the invocation and the series generation it compared with: int_target_values
+    adds these differences to the values it kept only under the conditions of macros/valuation.sql.
 
     Why a difference and not the dates whole: a day's late changes reach 91 dates at M, whose 1.9M daily
     values the run would otherwise delete and write again, while only ~82,000 of them differ. -#}
@@ -25,8 +25,7 @@ select
     series_id,
     credit_date,
     daily_value,
-    cast(null as decimal(38, 9)) as previous_value,
-    '{{ invocation_id }}' as made_by
+    cast(null as decimal(38, 9)) as previous_value
 from ({{ series_daily_values('false') }})
 {%- else %}
 with
@@ -45,8 +44,7 @@ select
     coalesce(computed.series_id, stored.series_id) as series_id,
     coalesce(computed.credit_date, stored.credit_date) as credit_date,
     computed.daily_value,
-    stored.daily_value as previous_value,
-    '{{ invocation_id }}' as made_by
+    stored.daily_value as previous_value
 from computed
 full outer join stored
     on stored.series_id = computed.series_id

@@ -19,7 +19,8 @@
     withdrawn target's value is deleted. An individual target valued again is, when the run can
     (`adds_series_changes`), its kept value plus the run's changes to its series' days and the days since
     the previous as-of date, rather than looked up in the running totals. -#}
-{%- set adds_changes = is_incremental() and adds_series_changes() %}
+{%- set basis = valuation_basis() %}
+{%- set adds_changes = adds_series_changes(basis) %}
 -- depends_on: {{ ref('int_ledger_changed_dates') }}
 -- depends_on: {{ ref('int_series_daily_value_changes') }}
 with
@@ -38,7 +39,7 @@ individual_targets as (
 ),
 
 {%- if adds_changes %}
-{%- set previous_as_of = "date '" ~ valuation_basis().as_of_date ~ "'" %}
+{%- set previous_as_of = "date '" ~ basis.as_of_date ~ "'" %}
 
 {#- The differences this run made to each target's series on its days up to the previous as-of date. -#}
 changed_sums as (
@@ -125,16 +126,17 @@ individual_values as (
 ),
 {%- endif %}
 
-{#- The days a team's or the company's value can read: from the first start of a stale target of theirs
-    to D. As a join, DuckDB passes their first and last day down to the scan of the daily values, which are
-    stored in date order, so the row groups of earlier years are skipped (a daily run at M revalues this
-    year's targets: 10.5M rows scanned -> ~3M). -#}
-rollup_days as (
-    select cast(unnest(generate_series(min(targets.start_date), {{ as_of_date() }}, interval 1 day)) as date)
-        as credit_date
+stale_rollup_targets as (
+    select targets.*
     from {{ ref('int_targets') }} as targets
     semi join stale_targets using (target_kind, target_id)
     where targets.scope_type in ('team', 'company')
+),
+
+{#- The days a team's or the company's value can read: from the first start of a stale target of theirs
+    to D (a daily run at M revalues this year's targets: 10.5M daily values scanned -> ~3M). -#}
+rollup_days as (
+    {{ days_to_as_of('start_date', 'stale_rollup_targets') }}
 ),
 
 rollup_values as (
